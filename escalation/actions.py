@@ -244,6 +244,8 @@ async def assign_counselor(
     now: datetime,
 ) -> None:
     """waiting → live. Two counselors clicking at once: exactly one wins, the other gets AlreadyTakenError."""
+    if conversation.state == ConversationState.LIVE.value:
+        raise AlreadyTakenError(f"conversation {conversation.id}")
     move = check_transition(
         conversation.state_enum,
         ConversationState.LIVE,

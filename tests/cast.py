@@ -33,8 +33,9 @@ class Cast:
             found = await repository.find_staff_by_username(session, name)
             if found is not None:
                 return found
-            return await create_staff(session, username=name, role=ROLES[name], password=PASSWORD,
-                                      display_name=name.capitalize())
+            return await create_staff(
+                session, username=name, role=ROLES[name], password=PASSWORD, display_name=name.capitalize()
+            )
 
     async def log_in(self, client: httpx.AsyncClient, name: str) -> httpx.Response:
         await self.staff(name)
@@ -53,8 +54,13 @@ class Cast:
         return f"resume-token-of-{child}"
 
     async def child_says(self, child: str, text: str = "", *, payload: str | None = None):  # type: ignore[no-untyped-def]
-        inbound = Inbound(channel="widget", address=self.address(child), client_id=str(uuid.uuid4()),
-                          text=text, payload=payload)
+        inbound = Inbound(
+            channel="widget",
+            address=self.address(child),
+            client_id=str(uuid.uuid4()),
+            text=text,
+            payload=payload,
+        )
         return await self.app.state.dialogue.handle(inbound)
 
     async def conversation(self, conversation_id: int) -> Conversation:
@@ -74,6 +80,7 @@ class Cast:
         staff = await self.staff(counselor)
         async with self.sessions() as session:
             conversation = await repository.get_conversation(session, waiting.id)
-            await actions.assign_counselor(session, self.app.state.bus, conversation, counselor=staff,
-                                           now=utc_now())
+            await actions.assign_counselor(
+                session, self.app.state.bus, conversation, counselor=staff, now=utc_now()
+            )
             return conversation

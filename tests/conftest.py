@@ -104,8 +104,9 @@ class LiveServer:
 async def live_server(app: FastAPI) -> AsyncIterator[LiveServer]:
     """The same app served for real by uvicorn in the test's own event loop (lifespan already on)."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning",
-                            ws_max_size=64 * 1024)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, lifespan="off", log_level="warning", ws_max_size=64 * 1024
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -1,0 +1,70 @@
+"""The state machine of SPEC §4: every allowed move passes, every other move is refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from itertools import product
+
+import pytest
+
+from escalation.errors import TransitionRefusedError
+from escalation.queue import order_queue, position_in_queue, waiting_secs
+from escalation.states import ALLOWED_TRANSITIONS, ConversationState, check_transition
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+REFUSED = sorted(set(product(ConversationState, repeat=2)) - ALLOWED_TRANSITIONS)
+
+
+def test_spec_moves_are_exactly_the_allowed_ones() -> None:
+    s = ConversationState
+    assert {
+        (s.BOT, s.WAITING),
+        (s.WAITING, s.LIVE),
+        (s.LIVE, s.WAITING),
+        (s.WAITING, s.BOT),
+        (s.LIVE, s.CLOSED),
+    } == ALLOWED_TRANSITIONS
+
+
+@pytest.mark.parametrize(("source", "target"), sorted(ALLOWED_TRANSITIONS))
+def test_allowed_transition_is_recorded_with_who_when_why(source, target) -> None:
+    move = check_transition(source, target, actor="child", reason="asked", at=NOW)
+
+    assert (move.source, move.target, move.actor, move.reason, move.at) == (
+        source,
+        target,
+        "child",
+        "asked",
+        NOW,
+    )
+
+
+@pytest.mark.parametrize(("source", "target"), REFUSED)
+def test_transition_outside_spec_is_refused(source, target) -> None:
+    with pytest.raises(TransitionRefusedError) as refused:
+        check_transition(source, target, actor="system", reason="test", at=NOW)
+
+    assert refused.value.code == "transition_refused"
+
+
+class Item:
+    def __init__(self, id: int, risk_level: int, minutes_ago: int | None) -> None:
+        self.id = id
+        self.risk_level = risk_level
+        self.waiting_since = None if minutes_ago is None else NOW.replace(minute=0) - _minutes(minutes_ago)
+
+
+def _minutes(n: int):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    return timedelta(minutes=n)
+
+
+def test_queue_puts_highest_risk_first_then_longest_waiting() -> None:
+    items = [Item(1, 0, 30), Item(2, 3, 1), Item(3, 2, 5), Item(4, 2, 10), Item(5, 0, 40)]
+
+    ordered = order_queue(items)
+
+    assert [i.id for i in ordered] == [2, 4, 3, 5, 1]
+    assert position_in_queue(ordered, 3) == 3
+    assert waiting_secs(items[0], NOW) == 30 * 60
