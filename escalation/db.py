@@ -11,6 +11,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000  # a briefly locked database waits instead of fa
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    # hide_parameters: SQL logs and database errors must never carry what a child wrote.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
