@@ -1,0 +1,339 @@
+"""The embedded intent classifier: two text views, TF-IDF n-grams, a calibrated linear model.
+
+Features, for every message:
+
+* view 1, the normalised text with synonyms applied (keeps Arabizi and English surface forms);
+* view 2, its Arabic-script view (`to_arabic`, which leaves Arabic script and common English
+  words alone), so Arabizi and Arabic examples share n-grams (+5 points of CV macro-F1 over
+  view 1 alone);
+* on each view TF-IDF char_wb 2–5-grams and word 1–2-grams (sublinear tf); the char n-grams carry
+  dialect spellings and typos, the word n-grams carry phrases;
+* one binary feature per Rasa `regex` / `lookup` entry.
+
+The model is a LinearSVC calibrated with sigmoid (Platt) scaling over 3 folds: as accurate as
+LogisticRegression on our data in cross-validation and 10× faster to fit (0.5 s against 6 s
+for lbfgs on 1,450 examples), with probabilities that can be thresholded. Fixed random_state
+and unshuffled inner folds make training deterministic. Training (`train_model`) picks from out-of-fold
+cross-validation predictions the `nlu_fallback` threshold and the confidence a risk intent needs
+before the model may add its risk signal; the artifact (`save_model` / `load_model`) carries them
+with the training-data hash, so a model never runs against data it was not trained on.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import tempfile
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import sklearn
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.exceptions import InconsistentVersionWarning
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from nlu.arabizi import to_arabic
+from nlu.errors import ModelMismatchError, NluError
+from nlu.language import detect_language
+from nlu.normalize import normalize
+from nlu.training_data import PatternFeature, TrainingData
+from nlu.types import SIGNAL_LEVEL, Language, RiskLevel, RiskSignal
+
+SEED = 20240601
+REGULARISATION_C = 0.5
+CALIBRATION_FOLDS = 3
+MIN_EXAMPLES = 5  # per intent: 5 outer folds, each leaving ≥ 4 for the 3 calibration folds
+PATTERN_WEIGHT = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class TextViews:
+    """A message as the classifier and the risk detector read it."""
+
+    raw: str
+    normalized: str
+    arabizi_view: str  # Arabic-script view (Latin words of ar/arabizi text transliterated); en: normalized
+    language: Language
+
+
+def text_views(text: str) -> TextViews:
+    normalized = normalize(text)
+    language = detect_language(normalized)
+    # English keeps one view: transliterating English words would only add noise.
+    view = normalized if language is Language.EN else to_arabic(normalized)
+    return TextViews(raw=text, normalized=normalized, arabizi_view=view, language=language)
+
+
+class _Synonyms:
+    """Rewrites every synonym phrase (whole tokens) to its canonical form."""
+
+    def __init__(self, synonyms: dict[str, str]) -> None:
+        self._map = dict(synonyms)
+        variants = sorted(self._map, key=lambda v: (-len(v), v))
+        self._pattern = (
+            re.compile("(?<!\\S)(" + "|".join(re.escape(v) for v in variants) + ")(?!\\S)")
+            if variants
+            else None
+        )
+
+    def apply(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: self._map[m.group(1)], text)
+
+
+class _Patterns:
+    """Binary regex/lookup features; a feature fires if it matches any view of the message."""
+
+    def __init__(self, features: Sequence[PatternFeature]) -> None:
+        self.names = [f"{f.kind}:{f.name}" for f in features]
+        self._compiled = [self._compile(f) for f in features]
+
+    @staticmethod
+    def _compile(feature: PatternFeature) -> re.Pattern[str]:
+        if feature.kind == "regex":
+            return re.compile("|".join(f"(?:{p})" for p in feature.patterns), re.IGNORECASE)
+        phrases = sorted(feature.patterns, key=lambda p: (-len(p), p))
+        return re.compile("(?<!\\S)(?:" + "|".join(re.escape(p) for p in phrases) + ")(?!\\S)")
+
+    def transform(self, docs: Sequence[tuple[str, str, str]]) -> sparse.csr_matrix:
+        rows = [
+            [PATTERN_WEIGHT if any(p.search(view) for view in doc) else 0.0 for p in self._compiled]
+            for doc in docs
+        ]
+        return sparse.csr_matrix(np.asarray(rows, dtype=np.float64).reshape(len(docs), len(self._compiled)))
+
+
+def _vectorizers() -> list[TfidfVectorizer]:
+    common = {"lowercase": False, "sublinear_tf": True, "dtype": np.float64}
+    return [
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), **common),
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), token_pattern=r"\S+", **common),
+    ]
+
+
+class IntentClassifier:
+    """Fit on example texts and intent names; rank intents for new texts."""
+
+    def __init__(self, *, synonyms: dict[str, str], features: Sequence[PatternFeature]) -> None:
+        self._synonyms = _Synonyms(synonyms)
+        self._patterns = _Patterns(features)
+        self._plain = _vectorizers()  # view 1
+        self._arabic = _vectorizers()  # view 2
+        self._model = CalibratedClassifierCV(
+            LinearSVC(C=REGULARISATION_C, random_state=SEED), cv=CALIBRATION_FOLDS, method="sigmoid"
+        )
+        self.classes: list[str] = []
+
+    def _docs(self, views: Sequence[TextViews]) -> list[tuple[str, str, str]]:
+        docs = []
+        for v in views:
+            plain = self._synonyms.apply(v.normalized)
+            # Arabic script passes through to_arabic unchanged; English keeps its common words.
+            arabic = plain if v.language is Language.AR else to_arabic(plain)
+            docs.append((v.raw, plain, arabic))
+        return docs
+
+    def _matrix(self, docs: list[tuple[str, str, str]], *, fit: bool) -> sparse.csr_matrix:
+        blocks = []
+        for column, vectorizers in ((1, self._plain), (2, self._arabic)):
+            texts = [doc[column] for doc in docs]
+            for vectorizer in vectorizers:
+                blocks.append(vectorizer.fit_transform(texts) if fit else vectorizer.transform(texts))
+        blocks.append(self._patterns.transform(docs))
+        return sparse.hstack(blocks, format="csr")
+
+    def fit(self, views: Sequence[TextViews], labels: Sequence[str]) -> IntentClassifier:
+        matrix = self._matrix(self._docs(views), fit=True)
+        self._model.fit(matrix, np.asarray(labels))
+        self.classes = [str(c) for c in self._model.classes_]
+        return self
+
+    def rank(self, views: TextViews) -> list[tuple[str, float]]:
+        """Every intent with its probability for one message, most likely first."""
+        proba = self.predict_proba([views])[0]
+        order = np.argsort(-proba, kind="stable")
+        return [(self.classes[i], float(proba[i])) for i in order]
+
+    def predict_proba(self, views: Sequence[TextViews]) -> np.ndarray:
+        """Probabilities, one row per message, columns in the order of `classes`."""
+        result: np.ndarray = self._model.predict_proba(self._matrix(self._docs(views), fit=False))
+        return result
+
+
+# --- training, thresholds, artifact -------------------------------------------------------------
+
+FORMAT_VERSION = 1
+CV_FOLDS = 5
+KEEP_CORRECT = 0.97  # the fallback threshold keeps ≥ 97% of correct out-of-fold predictions
+SIGNAL_PRECISION = 0.90  # a model risk signal must be right this often out of fold
+RISK_INTENTS: dict[str, RiskSignal] = {s.value: s for s in RiskSignal}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NluModel:
+    classifier: IntentClassifier
+    threshold: float  # below it the intent is nlu_fallback
+    signal_thresholds: dict[RiskLevel, float]  # confidence a risk intent needs to add its signal
+    data_hash: str
+    metrics: dict[str, Any]
+
+
+def _folds(labels: Sequence[str]) -> StratifiedKFold:
+    counts = Counter(labels)
+    rare = sorted(k for k, n in counts.items() if n < MIN_EXAMPLES)
+    if rare:
+        raise NluError(f"intents {', '.join(rare)} need at least {MIN_EXAMPLES} examples to train")
+    if len(counts) < 2:
+        raise NluError("training needs at least 2 intents")
+    return StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=SEED)
+
+
+def out_of_fold_proba(data: TrainingData, views: Sequence[TextViews], labels: Sequence[str]) -> np.ndarray:
+    """Cross-validated probabilities: each row predicted by a model that never saw it."""
+    classes = sorted(set(labels))
+    result = np.zeros((len(labels), len(classes)))
+    y = np.asarray(labels)
+    for train, test in _folds(labels).split(np.zeros(len(y)), y):
+        model = IntentClassifier(synonyms=data.synonyms, features=data.features)
+        model.fit([views[i] for i in train], y[train])
+        result[np.ix_(test, [classes.index(c) for c in model.classes])] = model.predict_proba(
+            [views[i] for i in test]
+        )
+    return result
+
+
+def choose_threshold(proba: np.ndarray, labels: Sequence[str], classes: Sequence[str]) -> float:
+    """The confidence under which only (1 - KEEP_CORRECT) of correct predictions fall."""
+    top = proba.argmax(axis=1)
+    correct = np.asarray([classes[t] == y for t, y in zip(top, labels, strict=True)])
+    confident = proba.max(axis=1)[correct]
+    if confident.size == 0:
+        return 0.0
+    return float(np.floor(np.quantile(confident, 1 - KEEP_CORRECT, method="lower") * 1000) / 1000)
+
+
+def _level(intent: str) -> RiskLevel:
+    signal = RISK_INTENTS.get(intent)
+    return SIGNAL_LEVEL[signal] if signal is not None else RiskLevel.NONE
+
+
+def choose_signal_thresholds(
+    proba: np.ndarray, labels: Sequence[str], classes: Sequence[str], *, floor: float
+) -> dict[RiskLevel, float]:
+    """Per risk level, the lowest confidence at which the model's risk intents are right often enough.
+
+    A prediction of a level-L risk intent counts as right when the true intent's level is ≥ L.
+    Never below `floor` (the fallback threshold): an unsure model adds no signal.
+    """
+    predicted = [classes[i] for i in proba.argmax(axis=1)]
+    confidence = proba.max(axis=1)
+    thresholds: dict[RiskLevel, float] = {}
+    for level in (RiskLevel.CONCERN, RiskLevel.HIGH, RiskLevel.IMMINENT):
+        rows = sorted(
+            (float(confidence[i]), _level(labels[i]) >= level)
+            for i, p in enumerate(predicted)
+            if _level(p) == level
+        )
+        thresholds[level] = max(floor, _lowest_precise(rows))
+    return thresholds
+
+
+def _lowest_precise(rows: list[tuple[float, bool]]) -> float:
+    right = sum(ok for _, ok in rows)
+    for index, (confidence, ok) in enumerate(rows):
+        if right / (len(rows) - index) >= SIGNAL_PRECISION:
+            return confidence
+        right -= ok
+    return 1.0
+
+
+def train_model(data: TrainingData) -> NluModel:
+    """Cross-validate for thresholds and metrics, then fit on every example. Deterministic."""
+    views = [text_views(e.text) for e in data.examples]
+    labels = [e.intent.value for e in data.examples]
+    classes = sorted(set(labels))
+    proba = out_of_fold_proba(data, views, labels)
+    threshold = choose_threshold(proba, labels, classes)
+    predicted = [classes[i] for i in proba.argmax(axis=1)]
+    metrics = {
+        "examples": len(labels),
+        "intents": len(classes),
+        "cv_accuracy": round(float(accuracy_score(labels, predicted)), 4),
+        "cv_macro_f1": round(float(f1_score(labels, predicted, average="macro")), 4),
+        "threshold": threshold,
+    }
+    classifier = IntentClassifier(synonyms=data.synonyms, features=data.features).fit(views, labels)
+    return NluModel(
+        classifier=classifier,
+        threshold=threshold,
+        signal_thresholds=choose_signal_thresholds(proba, labels, classes, floor=threshold),
+        data_hash=data.data_hash(),
+        metrics=metrics,
+    )
+
+
+def save_model(model: NluModel, path: Path) -> None:
+    """Write the artifact atomically (a reader never sees half a file)."""
+    artifact = {
+        "format_version": FORMAT_VERSION,
+        "sklearn_version": sklearn.__version__,
+        "data_hash": model.data_hash,
+        "threshold": model.threshold,
+        "signal_thresholds": {int(k): v for k, v in model.signal_thresholds.items()},
+        "metrics": model.metrics,
+        "model": model.classifier,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            joblib.dump(artifact, file)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+def load_model(path: Path, *, data_hash: str) -> NluModel:
+    """The artifact at `path`; ModelMismatchError unless it fits this code and this training data."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InconsistentVersionWarning)  # checked below, by value
+            artifact = joblib.load(path)
+    except (
+        OSError,
+        EOFError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        ImportError,
+        pickle.UnpicklingError,
+    ) as error:
+        raise ModelMismatchError(f"{path}: not a readable Sanad model ({type(error).__name__})") from error
+    if not isinstance(artifact, dict) or artifact.get("format_version") != FORMAT_VERSION:
+        raise ModelMismatchError(f"{path}: model format is not version {FORMAT_VERSION}; retrain")
+    if artifact.get("sklearn_version") != sklearn.__version__:
+        raise ModelMismatchError(
+            f"{path}: trained with scikit-learn {artifact.get('sklearn_version')}; retrain"
+        )
+    if artifact.get("data_hash") != data_hash:
+        raise ModelMismatchError(f"{path}: trained on other data (hash differs); retrain")
+    return NluModel(
+        classifier=artifact["model"],
+        threshold=float(artifact["threshold"]),
+        signal_thresholds={RiskLevel(k): float(v) for k, v in artifact["signal_thresholds"].items()},
+        data_hash=artifact["data_hash"],
+        metrics=dict(artifact["metrics"]),
+    )
