@@ -1,0 +1,100 @@
+"""The embedded NLU engine: one message in, intent + ranking + risk + language out.
+
+`parse` is synchronous and pure: normalise, detect the register, build the Arabizi view, rank
+intents, then combine risk. Risk = lexicon signals ∪ model signal, where the model adds the
+signal of its top intent when that is a risk intent at or above the confidence learned for its
+level (`NluModel.signal_thresholds`). The model may raise risk; it never removes a lexicon signal.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from nlu.classifier import RISK_INTENTS, NluModel, TextViews, load_model, save_model, text_views, train_model
+from nlu.errors import ModelMismatchError
+from nlu.risk import detect_risk
+from nlu.training_data import load_training_data
+from nlu.types import SIGNAL_LEVEL, Intent, IntentScore, ParseResult, Risk, RiskSignal
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
+RANKING_SIZE = 5
+
+
+class NluEngine:
+    """Parses messages with one trained model; cheap to call from any thread (read-only)."""
+
+    def __init__(self, model: NluModel) -> None:
+        self.model = model
+
+    def parse(self, text: str) -> ParseResult:
+        views = text_views(text)
+        if not views.normalized:
+            return self._nothing_to_read(views)
+        ranking = [IntentScore(name, confidence) for name, confidence in self.model.classifier.rank(views)]
+        top = ranking[0]
+        if top.confidence >= self.model.threshold:
+            intent = top
+        else:  # like Rasa's FallbackClassifier: the fallback carries the threshold as confidence
+            intent = IntentScore(Intent.NLU_FALLBACK.value, self.model.threshold)
+        return ParseResult(
+            text=text,
+            intent=intent,
+            intent_ranking=tuple(ranking[:RANKING_SIZE]),
+            risk=self.risk(views, top),
+            language=views.language,
+        )
+
+    def risk(self, views: TextViews, top: IntentScore | None) -> Risk:
+        """Lexicon signals ∪ the signal of a confident risk intent `top` (ours or Rasa's)."""
+        lexicon = detect_risk(views.raw, views.normalized, views.arabizi_view, views.language)
+        return Risk.of(lexicon | self.model_signals(top))
+
+    def model_signals(self, top: IntentScore | None) -> set[RiskSignal]:
+        signal = RISK_INTENTS.get(top.name) if top is not None else None
+        if signal is None or top is None:
+            return set()
+        needed = self.model.signal_thresholds[SIGNAL_LEVEL[signal]]
+        return {signal} if top.confidence >= needed else set()
+
+    def _nothing_to_read(self, views: TextViews) -> ParseResult:
+        """Punctuation or whitespace only: nothing for the model, the lexicon still looks."""
+        return ParseResult(
+            text=views.raw,
+            intent=IntentScore(Intent.NLU_FALLBACK.value, 0.0),
+            intent_ranking=(),
+            risk=self.risk(views, None),
+            language=views.language,
+        )
+
+
+def train_engine(data_dir: Path) -> NluEngine:
+    return NluEngine(train_model(load_training_data(data_dir)))
+
+
+def load_engine(model_path: Path, data_dir: Path = DEFAULT_DATA_DIR) -> NluEngine:
+    """The saved model if it matches the data in `data_dir`; else train, save, and use a new one.
+
+    Raises TrainingDataError when the data cannot be loaded: running on a model trained from
+    other data would silently ignore what an admin just published.
+    """
+    data = load_training_data(data_dir)
+    data_hash = data.data_hash()
+    if model_path.exists():
+        try:
+            return NluEngine(load_model(model_path, data_hash=data_hash))
+        except ModelMismatchError as error:
+            log.info("nlu model is stale, retraining: %s", error)
+    model = train_model(data)
+    try:
+        save_model(model, model_path)
+    except OSError as error:
+        log.warning("nlu model trained but not saved (%s); it lives in memory only", type(error).__name__)
+    log.info(
+        "nlu model trained: %d examples, cv_macro_f1=%s",
+        model.metrics["examples"],
+        model.metrics["cv_macro_f1"],
+    )
+    return NluEngine(model)
