@@ -22,9 +22,7 @@ Payload vocabulary for the engine: "/<intent>" (SPEC §2), a command of COMMAND_
 from __future__ import annotations
 
 import re
-import string
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -32,113 +30,44 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from nlu.types import Intent, RiskSignal
+from bot.content_rules import (
+    ASK_HUMAN_PAYLOAD,
+    COMMAND_PAYLOADS,
+    FORBIDDEN_PHRASES,
+    INTENT_NAMES,
+    INTENT_RESPONSES,
+    PLACEHOLDERS,
+    REQUIRED_NUMBERS,
+    REQUIRED_RESPONSES,
+    RISK_TEMPLATES,
+    TOPIC_INTENTS,
+    WITHOUT_PERSON_BUTTON,
+    find_forbidden,
+    reply_problems,
+    safety_problems,
+)
+
+__all__ = [
+    "ASK_HUMAN_PAYLOAD",
+    "COMMAND_PAYLOADS",
+    "DEFAULT_CONTENT_PATH",
+    "FORBIDDEN_PHRASES",
+    "INTENT_RESPONSES",
+    "PLACEHOLDERS",
+    "REQUIRED_NUMBERS",
+    "REQUIRED_RESPONSES",
+    "RISK_TEMPLATES",
+    "TOPIC_INTENTS",
+    "WITHOUT_PERSON_BUTTON",
+    "Button",
+    "Content",
+    "ContentError",
+    "RenderedReply",
+    "find_forbidden",
+    "load_content",
+]
 
 DEFAULT_CONTENT_PATH = Path(__file__).with_name("content") / "responses.yml"
-ASK_HUMAN_PAYLOAD = "/ask_human"
-COMMAND_PAYLOADS = frozenset(
-    {"/cancel", "/delete_confirm", "/delete_cancel", "/start", "/stop", "/delete", "/help", "/human"}
-)
-
-# The reply for each intent when no risk template takes precedence.
-INTENT_RESPONSES: Mapping[Intent, str] = {
-    **{i: f"utter_{i.value}" for i in Intent},
-    Intent.ASK_HUMAN: "utter_ask_human_queued",
-    Intent.SELF_HARM: "utter_crisis_self_harm",
-    Intent.IMMEDIATE_DANGER: "utter_crisis_immediate_danger",
-    Intent.ABUSE_DISCLOSURE: "utter_high_abuse_disclosure",
-    Intent.NLU_FALLBACK: "utter_clarify",
-}
-# Vetted templates for risk >= 2 (CONTENT-BRIEF §0 rule 2, §4); never free text.
-RISK_TEMPLATES: Mapping[RiskSignal, str] = {
-    RiskSignal.SELF_HARM: "utter_crisis_self_harm",
-    RiskSignal.IMMEDIATE_DANGER: "utter_crisis_immediate_danger",
-    RiskSignal.SEXTORTION: "utter_high_sextortion",
-    RiskSignal.GROOMING: "utter_high_grooming",
-    RiskSignal.ABUSE_DISCLOSURE: "utter_high_abuse_disclosure",
-}
-REQUIRED_RESPONSES: tuple[str, ...] = tuple(
-    dict.fromkeys(
-        [
-            "utter_welcome",
-            *INTENT_RESPONSES.values(),
-            *RISK_TEMPLATES.values(),
-            "utter_ask_human_offline",
-            "utter_risk_queued",
-            "utter_waiting_still",
-            "utter_cancelled",
-            "utter_counselor_joined",
-            "utter_conversation_closed",
-            "utter_concern_offer",
-            "utter_hopelessness_check",
-            "utter_goodbye_at_risk",
-            "utter_media_refused",
-            "utter_fallback",
-            "utter_topics",
-            "utter_delete_confirm",
-            "utter_deleted",
-            "utter_stopped",
-            "utter_help",
-            "utter_error_too_long",
-        ]
-    )
-)
-# Exactly the values the engine passes to each response; every other response has none.
-PLACEHOLDERS: Mapping[str, frozenset[str]] = {
-    "utter_welcome": frozenset({"retention_days"}),
-    "utter_bot_info": frozenset({"counselor_hours", "retention_days"}),
-    "utter_ask_human_queued": frozenset({"wait_minutes"}),
-    "utter_risk_queued": frozenset({"wait_minutes"}),
-    "utter_ask_human_offline": frozenset({"counselor_hours"}),
-    "utter_clarify": frozenset({"option_1", "option_2", "intent_1", "intent_2"}),
-}
-# Numbers every variant must show as digits (CONTENT-BRIEF §1, §4).
-REQUIRED_NUMBERS: Mapping[str, tuple[str, ...]] = {
-    "utter_crisis_self_harm": ("121", "100", "101"),
-    "utter_crisis_immediate_danger": ("100",),
-    "utter_high_sextortion": ("100",),
-    "utter_high_grooming": ("100",),
-    "utter_high_abuse_disclosure": ("100",),
-    "utter_ask_human_offline": ("121", "100", "101"),
-    "utter_bot_info": ("121", "100", "101"),
-    "utter_concern_offer": ("121",),
-}
-# Sent while a counselor is being called or is present: a "talk to a person" button makes no sense.
-WITHOUT_PERSON_BUTTON = frozenset(
-    {
-        "utter_ask_human_queued",
-        "utter_risk_queued",
-        "utter_ask_human_offline",
-        "utter_waiting_still",
-        "utter_counselor_joined",
-    }
-)
-# Intents offered as topics (buttons, clarification); risk-only intents are never offered.
-TOPIC_INTENTS: tuple[str, ...] = (
-    "sextortion", "blackmail_other", "cyberbullying", "grooming", "hacked_account",
-    "privacy_safety", "block_report", "image_removal", "report_police", "tell_parent", "scam",
-    "harmful_content", "parent_guidance", "distress", "bot_info", "ask_human",
-)  # fmt: skip
-# CONTENT-BRIEF §5 (blame, shame, secrecy or outcome promises, claiming to be human) and §7
-# (Luxembourg-disfavoured terms). Matched as words by find_forbidden(); plain substrings are safe
-# to test too: no bundled reply contains one.
-FORBIDDEN_PHRASES: tuple[str, ...] = (
-    "عيب", "حرام", "فضيحة", "فضيحتك", "فضائح", "شرف", "إباحية الأطفال", "سكستورشن", "علاقة",
-    "تورط", "انتحر", "قاصر تمارس الدعارة", "أعدك", "لن يعرف أحد", "لماذا أرسلت", "أنا إنسان",
-    "committed suicide", "commit suicide", "successful suicide", "failed suicide",
-    "child pornography", "child porn", "revenge porn", "child prostitute", "child sex tourism",
-    "webcam child sex", "paedophile", "pedophile", "boyfriend", "online relationship",
-    "complicit", "consented", "why did you send", "shame on you", "shameful", "dishonour",
-    "dishonor", "haram", "your own fault", "it's your fault", "it is your fault", "i promise",
-    "nobody will ever know", "no one will ever know", "completely secret", "100% secret",
-    "will surely be deleted", "will be arrested", "i am human", "i'm human", "i am a person",
-    "i'm a person",
-)  # fmt: skip
-
-_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f]")
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")  # tashkeel, tatweel
-_ARABIC_PREFIX = "(?:[وفبلك]|ال|وال|بال|فال|كال|لل)?"
-_INTENT_NAMES = frozenset(i.value for i in Intent)
 
 
 class ContentError(Exception):
@@ -239,7 +168,9 @@ class Content:
     def clarify(self, first: str, second: str, lang: str, *, feminine: bool = False) -> RenderedReply:
         """utter_clarify offering two topics (by intent) as the two likeliest readings."""
         titles = {"option_1": self.topic_title(first, lang), "option_2": self.topic_title(second, lang)}
-        return self.render("utter_clarify", lang, feminine=feminine, **titles, intent_1=first, intent_2=second)
+        return self.render(
+            "utter_clarify", lang, feminine=feminine, **titles, intent_1=first, intent_2=second
+        )
 
 
 def load_content(path: Path | None = None) -> Content:
@@ -247,7 +178,9 @@ def load_content(path: Path | None = None) -> Content:
     path = path or DEFAULT_CONTENT_PATH
     data, root = _read_yaml(path)
     if duplicates := _duplicate_keys(root, ()):
-        raise ContentError(_located(path, root, duplicates))
+        raise ContentError(
+            f"{path}:{line}: {'.'.join(map(str, loc))}: duplicate key" for loc, line in duplicates
+        )
     try:
         parsed = _FileIn.model_validate(data)
     except ValidationError as exc:
@@ -258,27 +191,6 @@ def load_content(path: Path | None = None) -> Content:
     if problems:
         raise ContentError(_located(path, root, problems))
     return Content(variants, parsed.topics)
-
-
-def find_forbidden(text: str) -> tuple[str, ...]:
-    """The FORBIDDEN_PHRASES found in text as words (so «مشرف» is not «شرف», "not your fault" is fine)."""
-    normal = _normalize(text)
-    return tuple(p for p in FORBIDDEN_PHRASES if _PATTERNS[p].search(normal))
-
-
-def _normalize(text: str) -> str:
-    text = _ARABIC_MARKS.sub("", unicodedata.normalize("NFC", text)).replace("’", "'")
-    return re.sub("[أإآ]", "ا", text).casefold()
-
-
-def _pattern(phrase: str) -> re.Pattern[str]:
-    body = re.escape(_normalize(phrase))
-    if re.search("[\u0600-\u06ff]", phrase):  # Arabic: allow clitic prefixes and short suffixes
-        return re.compile(rf"(?<!\w){_ARABIC_PREFIX}{body}\w{{0,3}}(?!\w)")
-    return re.compile(rf"(?<!\w){body}(?!\w)")
-
-
-_PATTERNS = {phrase: _pattern(phrase) for phrase in FORBIDDEN_PHRASES}
 
 
 def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
@@ -311,14 +223,14 @@ def _located(path: Path, root: yaml.Node | None, problems: list[tuple[_Loc, str]
     return lines
 
 
-def _duplicate_keys(node: yaml.Node | None, loc: _Loc) -> list[tuple[_Loc, str]]:
-    """PyYAML silently keeps the last of two equal keys; an admin's pasted copy must not hide the first."""
-    problems: list[tuple[_Loc, str]] = []
+def _duplicate_keys(node: yaml.Node | None, loc: _Loc) -> list[tuple[_Loc, int]]:
+    """Where a key repeats: PyYAML silently keeps the last one, so a pasted copy would hide the first."""
+    problems: list[tuple[_Loc, int]] = []
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
             if key.value in seen:
-                problems.append(((*loc, key.value), f"duplicate key {key.value!r}"))
+                problems.append(((*loc, key.value), key.start_mark.line + 1))
             seen.add(key.value)
             problems += _duplicate_keys(value, (*loc, key.value))
     elif isinstance(node, yaml.SequenceNode):
@@ -363,72 +275,28 @@ def _check(parsed: _FileIn, built: dict[str, dict[_Key, _Variant]]) -> list[tupl
     problems: list[tuple[_Loc, str]] = [
         (("responses",), f"missing response {name!r}") for name in REQUIRED_RESPONSES if name not in built
     ]
-    problems += [(("topics",), f"missing topic title for {i!r}") for i in TOPIC_INTENTS if i not in parsed.topics]
-    problems += [(("topics", i), f"{i!r} is not an intent") for i in parsed.topics if i not in _INTENT_NAMES]
+    problems += [
+        (("topics",), f"missing topic title for {i!r}") for i in TOPIC_INTENTS if i not in parsed.topics
+    ]
+    problems += [(("topics", i), f"{i!r} is not an intent") for i in parsed.topics if i not in INTENT_NAMES]
     for intent, topic in parsed.topics.items():
-        problems += [(("topics", intent), msg) for msg in _safety_problems(f"{topic.ar}\n{topic.en}")]
+        problems += [(("topics", intent), msg) for msg in safety_problems(f"{topic.ar}\n{topic.en}")]
     for name, variants in built.items():
         problems += [(("responses", name), msg) for msg in _response_problems(name, variants, built)]
     return problems
 
 
-def _response_problems(name: str, variants: dict[_Key, _Variant], built: Mapping[str, object]) -> list[str]:
+def _response_problems(name: str, variants: dict[_Key, _Variant], responses: Collection[str]) -> list[str]:
     if not re.fullmatch(r"utter_[a-z0-9_]+", name):
         return [f"{name!r} must look like utter_<lowercase_name>"]
-    problems = [f"no {_describe((lang, False))} variant" for lang in ("ar", "en") if (lang, False) not in variants]
+    problems = [
+        f"no {_describe((lang, False))} variant" for lang in ("ar", "en") if (lang, False) not in variants
+    ]
     for key, variant in variants.items():
-        problems += [f"{_describe(key)}: {msg}" for msg in _variant_problems(name, variant, built)]
+        buttons = [(b.title, b.payload) for b in variant.buttons]
+        found = reply_problems(name, variant.text, buttons, responses)
+        problems += [f"{_describe(key)}: {msg}" for msg in found]
     return problems
-
-
-def _variant_problems(name: str, variant: _Variant, built: Mapping[str, object]) -> list[str]:
-    texts = [variant.text, *(b.title for b in variant.buttons)]
-    problems = _safety_problems("\n".join(texts))
-    try:
-        used = set().union(*(_fields(t) for t in [*texts, *(b.payload for b in variant.buttons)]))
-    except ValueError as exc:
-        return [*problems, str(exc)]
-    expected = PLACEHOLDERS.get(name, frozenset())
-    if used != expected:
-        problems.append(f"placeholders {sorted(used)} but the engine passes exactly {sorted(expected)}")
-    problems += [f"must show the number {n}" for n in REQUIRED_NUMBERS.get(name, ()) if not re.search(rf"(?<!\d){n}(?!\d)", variant.text)]
-    payloads = [b.payload for b in variant.buttons]
-    if name not in WITHOUT_PERSON_BUTTON and ASK_HUMAN_PAYLOAD not in payloads:
-        problems.append(f"needs a 'talk to a person' button ({ASK_HUMAN_PAYLOAD}), CONTENT-BRIEF §4")
-    problems += [f"button {p!r} leads nowhere" for p in payloads if not _is_target(p, built)]
-    return problems
-
-
-def _safety_problems(text: str) -> list[str]:
-    problems = [f"forbidden wording {p!r} (CONTENT-BRIEF §5/§7)" for p in find_forbidden(text)]
-    if emoji := _EMOJI.findall(text):
-        problems.append(f"emoji {''.join(emoji)!r}: replies can be sent at risk ≥ 2 (CONTENT-BRIEF §0 rule 10)")
-    return problems
-
-
-def _fields(template: str) -> set[str]:
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        raise ValueError(f"broken placeholder braces in {template[:40]!r}: {exc}") from None
-    names = set()
-    for _, field, spec, conversion in parsed:
-        if field is None:
-            continue
-        if not field.isidentifier() or spec or conversion:
-            raise ValueError(f"placeholder {{{field}}} must be a plain {{name}}")
-        names.add(field)
-    return names
-
-
-def _is_target(payload: str, built: Mapping[str, object]) -> bool:
-    target = payload.removeprefix("/")
-    return (
-        "{" in payload
-        or payload in COMMAND_PAYLOADS
-        or target in _INTENT_NAMES
-        or f"utter_{target}" in built
-    )
 
 
 def _describe(key: _Key) -> str:
