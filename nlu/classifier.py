@@ -306,21 +306,27 @@ def save_model(model: NluModel, path: Path) -> None:
         raise
 
 
+# What unpickling a foreign or truncated file can raise (the opcode table fails with KeyError).
+_UNREADABLE = (
+    OSError,
+    EOFError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ImportError,
+    KeyError,
+    IndexError,
+    pickle.UnpicklingError,
+)
+
+
 def load_model(path: Path, *, data_hash: str) -> NluModel:
     """The artifact at `path`; ModelMismatchError unless it fits this code and this training data."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InconsistentVersionWarning)  # checked below, by value
             artifact = joblib.load(path)
-    except (
-        OSError,
-        EOFError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        ImportError,
-        pickle.UnpicklingError,
-    ) as error:
+    except _UNREADABLE as error:
         raise ModelMismatchError(f"{path}: not a readable Sanad model ({type(error).__name__})") from error
     if not isinstance(artifact, dict) or artifact.get("format_version") != FORMAT_VERSION:
         raise ModelMismatchError(f"{path}: model format is not version {FORMAT_VERSION}; retrain")

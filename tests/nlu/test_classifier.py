@@ -1,0 +1,131 @@
+"""Training is deterministic, thresholds come from data, and a model file only loads for its data."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+
+from nlu import classifier
+from nlu.classifier import load_model, save_model, text_views, train_model
+from nlu.errors import ModelMismatchError, NluError
+from nlu.parse import load_engine
+from nlu.training_data import TrainingData
+from nlu.types import Language, RiskLevel
+from tests.nlu.conftest import FIXTURE_DIR
+
+PROBES = ["مرحبا", "بدو ينشر صوري", "bdi a7ki ma3 7ada", "thanks!!", "zorblax", "شو بتعرف عن الطقس"]
+
+
+def probabilities(model: classifier.NluModel) -> np.ndarray:
+    return model.classifier.predict_proba([text_views(t) for t in PROBES])
+
+
+def test_two_trainings_give_identical_probabilities(fixture_data: TrainingData, fixture_model) -> None:
+    again = train_model(fixture_data)
+
+    assert np.array_equal(probabilities(again), probabilities(fixture_model))
+    assert again.threshold == fixture_model.threshold
+    assert again.signal_thresholds == fixture_model.signal_thresholds
+
+
+def test_thresholds_are_probabilities_and_risk_ones_never_below_fallback(fixture_model) -> None:
+    assert 0.0 <= fixture_model.threshold < 1.0
+    assert set(fixture_model.signal_thresholds) == {RiskLevel.CONCERN, RiskLevel.HIGH, RiskLevel.IMMINENT}
+    assert all(fixture_model.threshold <= t <= 1.0 for t in fixture_model.signal_thresholds.values())
+
+
+def test_fallback_threshold_keeps_97_percent_of_correct_predictions() -> None:
+    classes = ["a", "b"]
+    confidences = np.linspace(0.5, 1.0, 100)
+    proba = np.column_stack([confidences, 1 - confidences])
+
+    threshold = classifier.choose_threshold(proba, ["a"] * 100, classes)
+
+    kept = (confidences >= threshold).mean()
+    assert 0.97 <= kept <= 0.99
+
+
+def test_an_intent_with_too_few_examples_is_refused(fixture_data: TrainingData) -> None:
+    few = dataclasses.replace(fixture_data, examples=fixture_data.examples[:3] + fixture_data.examples[-20:])
+
+    with pytest.raises(NluError, match="need at least 5 examples"):
+        train_model(few)
+
+
+def test_arabizi_examples_get_an_arabic_view() -> None:
+    views = text_views("ana bdi a7ki ma3 7ada")
+
+    assert views.language is Language.ARABIZI
+    assert views.arabizi_view == "انا بدي احكي مع حدا"
+
+
+def test_saved_model_loads_with_the_same_predictions(tmp_path: Path, fixture_data, fixture_model) -> None:
+    path = tmp_path / "model.joblib"
+    save_model(fixture_model, path)
+
+    loaded = load_model(path, data_hash=fixture_data.data_hash())
+
+    assert np.array_equal(probabilities(loaded), probabilities(fixture_model))
+    assert loaded.threshold == fixture_model.threshold
+    assert loaded.metrics == fixture_model.metrics
+    assert list(tmp_path.iterdir()) == [path]  # no partial file left behind
+
+
+def test_model_for_other_data_is_refused(tmp_path: Path, fixture_model) -> None:
+    path = tmp_path / "model.joblib"
+    save_model(fixture_model, path)
+
+    with pytest.raises(ModelMismatchError, match="other data"):
+        load_model(path, data_hash="0" * 64)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"format_version": classifier.FORMAT_VERSION + 1}, "format"),
+        ({"sklearn_version": "0.0.1"}, "scikit-learn 0.0.1"),
+    ],
+)
+def test_model_from_other_code_is_refused(
+    tmp_path: Path, fixture_data, fixture_model, change, message
+) -> None:
+    path = tmp_path / "model.joblib"
+    save_model(fixture_model, path)
+    joblib.dump({**joblib.load(path), **change}, path)
+
+    with pytest.raises(ModelMismatchError, match=message):
+        load_model(path, data_hash=fixture_data.data_hash())
+
+
+def test_a_file_that_is_not_a_model_is_refused(tmp_path: Path, fixture_data) -> None:
+    path = tmp_path / "model.joblib"
+    path.write_bytes(b"not a pickle at all")
+
+    with pytest.raises(ModelMismatchError, match="not a readable Sanad model"):
+        load_model(path, data_hash=fixture_data.data_hash())
+
+
+def test_load_engine_trains_when_missing_then_reuses_the_file(tmp_path: Path, fixture_data) -> None:
+    path = tmp_path / "model.joblib"
+
+    first = load_engine(path, FIXTURE_DIR)
+    stamp = path.stat().st_mtime_ns
+    second = load_engine(path, FIXTURE_DIR)
+
+    assert first.model.data_hash == fixture_data.data_hash()
+    assert path.stat().st_mtime_ns == stamp
+    assert second.model.data_hash == first.model.data_hash
+
+
+def test_load_engine_retrains_a_stale_model(tmp_path: Path, fixture_model) -> None:
+    path = tmp_path / "model.joblib"
+    save_model(dataclasses.replace(fixture_model, data_hash="stale"), path)
+
+    engine = load_engine(path, FIXTURE_DIR)
+
+    assert engine.model.data_hash == fixture_model.data_hash
+    assert joblib.load(path)["data_hash"] == fixture_model.data_hash
