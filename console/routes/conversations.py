@@ -1,0 +1,148 @@
+"""One conversation: read it, take it, write notes, return it to the queue, close it; and the list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+from starlette.responses import Response
+
+from console import taxonomy
+from console.access import access_conversation
+from console.deps import Bus, Counselor, CsrfChecked, DbSession
+from console.errors import InvalidFormError
+from console.pages import path_for, redirect, render
+from console.views import ListQuery, load_chat, load_conversation_list, load_queue
+from escalation import actions, relay
+from escalation.errors import AlreadyTakenError, InvalidMessageError
+from escalation.models import utc_now
+
+router = APIRouter()
+
+
+@router.get("/conversations", name="conversation_list")
+async def conversation_list(
+    request: Request,
+    staff: Counselor,
+    session: DbSession,
+    q: str | None = None,
+    state: str | None = None,
+    page: int | None = None,
+) -> HTMLResponse:
+    query = ListQuery.parse(q, state, page)
+    rows, has_more = await load_conversation_list(session, staff, query)
+    return render(request, "conversations/list.html", rows=rows, query=query, has_more=has_more)
+
+
+@router.get("/conversations/{conversation_id}", name="conversation_page")
+async def conversation_page(
+    conversation_id: int, request: Request, staff: Counselor, session: DbSession
+) -> HTMLResponse:
+    conversation = await access_conversation(session, staff, conversation_id)
+    now = utc_now()
+    await actions.audit(session, staff=staff, action="view", conversation_id=conversation.id, now=now)
+    view = await load_chat(session, staff, conversation)
+    return render(request, "chat/page.html", **view.context())
+
+
+@router.post("/conversations/{conversation_id}/take", name="take_conversation", dependencies=[CsrfChecked])
+async def take_conversation(
+    conversation_id: int, request: Request, staff: Counselor, session: DbSession, bus: Bus
+) -> Response:
+    conversation = await access_conversation(session, staff, conversation_id)
+    try:
+        await actions.assign_counselor(session, bus, conversation, counselor=staff, now=utc_now())
+    except AlreadyTakenError:
+        view = await load_queue(session, staff, utc_now())
+        return render(request, "queue/page.html", status_code=409, notice="already_taken", **view.context())
+    return redirect(path_for(request.app, "conversation_page", conversation_id=conversation_id))
+
+
+@router.post(
+    "/conversations/{conversation_id}/release", name="release_conversation", dependencies=[CsrfChecked]
+)
+async def release_conversation(
+    conversation_id: int, request: Request, staff: Counselor, session: DbSession, bus: Bus
+) -> Response:
+    conversation = await access_conversation(session, staff, conversation_id)
+    actor = actions.staff_actor(staff)
+    await actions.release_to_queue(
+        session, bus, conversation, actor=actor, reason="transferred", now=utc_now()
+    )
+    return redirect(path_for(request.app, "queue_page") + "?notice=released")
+
+
+@router.post("/conversations/{conversation_id}/messages", name="post_message", dependencies=[CsrfChecked])
+async def post_message(
+    conversation_id: int,
+    request: Request,
+    staff: Counselor,
+    session: DbSession,
+    bus: Bus,
+    text: Annotated[str, Form(max_length=actions.MAX_TEXT_CHARS)] = "",
+) -> Response:
+    """The composer without JavaScript (the page normally sends over the chat socket)."""
+    conversation = await access_conversation(session, staff, conversation_id)
+    if not text.strip():
+        raise InvalidMessageError("empty text")
+    await relay.post_counselor_message(
+        session, bus, conversation, staff=staff, text=text.strip(), now=utc_now()
+    )
+    page = path_for(request.app, "conversation_page", conversation_id=conversation_id)
+    return redirect(page + "#composer-text")
+
+
+@router.post("/conversations/{conversation_id}/notes", name="add_note", dependencies=[CsrfChecked])
+async def add_note(
+    conversation_id: int,
+    request: Request,
+    staff: Counselor,
+    session: DbSession,
+    text: Annotated[str, Form(max_length=actions.MAX_TEXT_CHARS)] = "",
+) -> Response:
+    conversation = await access_conversation(session, staff, conversation_id)
+    await actions.add_note(session, conversation, staff=staff, text=text, now=utc_now())
+    page = path_for(request.app, "conversation_page", conversation_id=conversation_id)
+    return redirect(page + "#notes")
+
+
+@router.post("/conversations/{conversation_id}/close", name="close_conversation", dependencies=[CsrfChecked])
+async def close_conversation(
+    conversation_id: int,
+    request: Request,
+    staff: Counselor,
+    session: DbSession,
+    bus: Bus,
+    category: Annotated[str, Form(max_length=80)] = "",
+    secondary: Annotated[list[str] | None, Form()] = None,
+    contact_type: Annotated[str, Form(max_length=40)] = "",
+    referrals: Annotated[list[str] | None, Form()] = None,
+    summary: Annotated[str, Form(max_length=actions.MAX_TEXT_CHARS)] = "",
+) -> Response:
+    conversation = await access_conversation(session, staff, conversation_id)
+    case = _check_case_form(category, secondary or [], contact_type, referrals or [])
+    await actions.close_conversation(
+        session, bus, conversation, staff=staff, now=utc_now(), summary=summary.strip(), **case
+    )
+    return redirect(path_for(request.app, "queue_page") + "?notice=closed")
+
+
+def _check_case_form(
+    category: str, secondary: list[str], contact_type: str, referrals: list[str]
+) -> dict[str, object]:
+    """Only values the form offers; the primary category is required (CONTENT-BRIEF §9)."""
+    if category not in taxonomy.CATEGORY_CODES:
+        raise InvalidFormError("category")
+    if not set(secondary) <= taxonomy.CATEGORY_CODES:
+        raise InvalidFormError("secondary")
+    if contact_type and contact_type not in taxonomy.CONTACT_TYPE_CODES:
+        raise InvalidFormError("contact_type")
+    if not set(referrals) <= taxonomy.REFERRAL_CODES:
+        raise InvalidFormError("referrals")
+    return {
+        "category": category,
+        "secondary": [c for c in dict.fromkeys(secondary) if c != category],
+        "contact_type": contact_type or None,
+        "referrals": list(dict.fromkeys(referrals)),
+    }

@@ -1,0 +1,172 @@
+"""The case-closing taxonomy of CONTENT-BRIEF §9 as data, and the category a counselor is offered first.
+
+Codes are stable and stored in CaseRecord (`primary_category`, `secondary_categories`,
+`contact_type`, `referrals`); labels are English message ids translated by the console catalog.
+Structure follows Child Helpline International's categories; "online_safety.*" is Sanad's
+extension, which a CHI export maps to "other". Names need CHI/Sawa confirmation (§9 [U]).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from nlu.types import SIGNAL_LEVEL
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    code: str
+    label: str  # an English message id
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    label: str
+    choices: tuple[Choice, ...]
+
+
+def _group(label: str, prefix: str, *items: tuple[str, str]) -> Group:
+    return Group(label, tuple(Choice(f"{prefix}.{code}", text) for code, text in items))
+
+
+CATEGORY_GROUPS: tuple[Group, ...] = (
+    _group(
+        "Violence",
+        "violence",
+        ("sexual_extortion", "Sexual extortion of a child"),
+        ("online_grooming", "Online grooming"),
+        ("non_consensual_images", "Non-consensual sharing of intimate images"),
+        ("sexual_content_exposure", "Exposure to CSAM or sexual content"),
+        ("other_online_sexual_abuse", "Other online sexual abuse"),
+        ("online_sexual_exploitation", "Online sexual exploitation"),
+        ("online_abuse_information", "Information about online sexual abuse or exploitation"),
+        ("cyberbullying", "Cyberbullying"),
+        ("bullying_offline", "Bullying (offline)"),
+        ("non_sexual_blackmail", "Non-sexual blackmail"),
+        ("sexual_violence_offline", "Sexual violence (offline)"),
+        ("physical_violence", "Physical violence"),
+        ("emotional_violence", "Emotional violence"),
+        ("neglect", "Neglect"),
+        ("child_marriage", "Child or early marriage"),
+        ("other", "Other violence"),
+    ),
+    _group(
+        "Mental health",
+        "mental_health",
+        ("fear_anxiety", "Fear or anxiety"),
+        ("mood", "Mood"),
+        ("anger", "Anger"),
+        ("traumatic_distress", "Traumatic distress"),
+        ("self_harm", "Self-harming behaviour"),
+        ("suicidal_ideation", "Suicidal ideation or threats"),
+        ("suicide_attempt", "Suicide attempt"),
+        ("eating", "Problems with eating"),
+        ("addictive_behaviour", "Addictive behaviours"),
+        ("other", "Other mental health"),
+    ),
+    _group(
+        "Online safety",
+        "online_safety",
+        ("hacked_account", "Hacked account"),
+        ("impersonation", "Impersonation or fake account"),
+        ("scam", "Scam or phishing"),
+        ("privacy", "Privacy and settings"),
+        ("harmful_content", "Harmful non-sexual content"),
+    ),
+    _group(
+        "Other areas",
+        "area",
+        ("family_relationships", "Family relationships"),
+        ("peer_relationships", "Peer relationships"),
+        ("education", "Education"),
+        ("sexuality", "Sexuality"),
+        ("physical_health", "Physical health"),
+        ("access_to_services", "Access to services"),
+        ("discrimination", "Discrimination and exclusion"),
+        ("missing_children", "Missing children"),
+        ("no_counselling_issue", "No counselling issue"),
+    ),
+)
+
+CONTACT_TYPES: tuple[Choice, ...] = (
+    Choice("child_self", "Child about themselves"),
+    Choice("adult_about_child", "Adult about a child"),
+    Choice("parent_guidance", "Parent seeking guidance"),
+    Choice("non_counselling.question", "Non-counselling: question about Sanad"),
+    Choice("non_counselling.thanks", "Non-counselling: thanks"),
+    Choice("non_counselling.test", "Non-counselling: test or prank"),
+    Choice("non_counselling.abusive", "Non-counselling: abusive"),
+    Choice("non_counselling.silent", "Non-counselling: silent or abandoned"),
+)
+
+REFERRALS: tuple[Choice, ...] = (
+    Choice("sawa_121", "Sawa helpline 121"),
+    Choice("police_100", "Police 100"),
+    Choice("cybercrime_dept", "Police Cybercrime Department"),
+    Choice("fjpa", "Family and Juvenile Protection Administration"),
+    Choice("mosd_cpc", "MoSD child protection counselor (art. 53 report)"),
+    Choice("prosecution", "Juvenile protection prosecution"),
+    Choice("health", "Health services"),
+    Choice("take_it_down", "Take It Down"),
+)
+
+CATEGORY_CODES = frozenset(c.code for group in CATEGORY_GROUPS for c in group.choices)
+CONTACT_TYPE_CODES = frozenset(c.code for c in CONTACT_TYPES)
+REFERRAL_CODES = frozenset(c.code for c in REFERRALS)
+CATEGORY_LABELS = {c.code: c.label for group in CATEGORY_GROUPS for c in group.choices}
+CONTACT_TYPE_LABELS = {c.code: c.label for c in CONTACT_TYPES}
+REFERRAL_LABELS = {c.code: c.label for c in REFERRALS}
+
+# CONTENT-BRIEF §9 "intent → default subcategory", keyed by what the NLU reports.
+DEFAULT_CATEGORY: dict[str, str] = {
+    "sextortion": "violence.sexual_extortion",
+    "grooming": "violence.online_grooming",
+    "image_removal": "violence.non_consensual_images",
+    "abuse_disclosure": "violence.other_online_sexual_abuse",
+    "cyberbullying": "violence.cyberbullying",
+    "blackmail_other": "violence.non_sexual_blackmail",
+    "hacked_account": "online_safety.hacked_account",
+    "scam": "online_safety.scam",
+    "privacy_safety": "online_safety.privacy",
+    "self_harm": "mental_health.suicidal_ideation",
+    "distress": "mental_health.fear_anxiety",
+    "harmful_content": "online_safety.harmful_content",
+}
+PARENT_INTENT = "parent_guidance"
+# Among signals of the same level, the one a counselor most needs named first.
+SIGNAL_PRIORITY = (
+    "self_harm",
+    "immediate_danger",
+    "sextortion",
+    "abuse_disclosure",
+    "grooming",
+    "blackmail_other",
+    "cyberbullying",
+    "hacked_account",
+    "distress",
+)
+
+
+_SIGNAL_LEVELS = {signal.value: int(level) for signal, level in SIGNAL_LEVEL.items()}
+
+
+def _signal_rank(signal: str) -> tuple[int, int]:
+    level = _SIGNAL_LEVELS.get(signal, 0)
+    order = SIGNAL_PRIORITY.index(signal) if signal in SIGNAL_PRIORITY else len(SIGNAL_PRIORITY)
+    return (-level, order)
+
+
+def suggest_category(signals: Iterable[str], intents: Iterable[str | None]) -> str | None:
+    """The highest risk signal with a §9 mapping, else the newest mapped intent, else nothing."""
+    for signal in sorted(set(signals), key=_signal_rank):
+        if signal in DEFAULT_CATEGORY:
+            return DEFAULT_CATEGORY[signal]
+    for intent in reversed([i for i in intents if i]):
+        if intent in DEFAULT_CATEGORY:
+            return DEFAULT_CATEGORY[intent]
+    return None
+
+
+def suggest_contact_type(intents: Iterable[str | None]) -> str:
+    return "parent_guidance" if PARENT_INTENT in set(intents) else "child_self"
