@@ -15,8 +15,11 @@ Socket `/widget/socket?resume=<token>`, JSON text frames (STYLE §3.5):
   server → {"type": "ack", "client_id", "seq"}  only after the message is stored; a resent
            client_id gets the same seq and nothing is stored twice.
            {"type": "message", "seq", "author", "text", "buttons", "created_at", "client_id"?}
+           (seq 0: a notice delivered but never stored, e.g. after the child erased the chat)
            {"type": "state", "state", "queue_position"?}  {"type": "typing", "who", "active"}
-           {"type": "error", "code", "message"}  the socket stays open; nothing was stored.
+           {"type": "clear"}  the child erased the conversation: wipe the screen (a hello follows)
+           {"type": "error", "code", "message", "client_id"?}  the socket stays open; codes:
+           invalid_frame, binary_frame, too_long, empty, not_stored, unavailable.
 
 Delivery: each socket remembers the seqs it has sent and the floor the browser reported in
 `sync`, so a message reaches a socket once whether it comes from the database replay or the bus.
@@ -71,6 +74,7 @@ QUEUE_REFRESH_SECS = 3.0  # queue positions are recounted at most this often per
 TYPING_REPEAT_SECS = 2.0  # a child's "still typing" reaches the console at most this often
 REPLAY_PAGE = 500
 PAYLOAD_PATTERN = r"^/[A-Za-z0-9_:.\-]{1,64}$"
+ERASED_REASON = "erased"  # escalation.actions.erase_conversation publishes it
 LIVE_STATES = frozenset({ConversationState.WAITING.value, ConversationState.LIVE.value})
 
 router = APIRouter()
@@ -114,6 +118,7 @@ ERROR_TEXT = {
     "too_long": "This message is too long. Please send it in shorter parts.",
     "empty": "This message is empty.",
     "unavailable": "Something went wrong on our side. Please try again.",
+    "not_stored": "This message was not kept.",
 }
 
 
@@ -348,25 +353,42 @@ class ChildSocket:
         """Bus → browser, for as long as this socket follows the conversation."""
         try:
             async for event in subscription:
-                await self.forward(event)
+                if await self.forward(event):
+                    return
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("widget pusher failed")
 
-    async def forward(self, event: Event) -> None:
+    async def forward(self, event: Event) -> bool:
+        """Send one bus event on; True when the conversation is gone and the pusher must stop."""
         own = (
             self.conversation is not None and getattr(event, "conversation_id", None) == self.conversation.id
         )
-        if isinstance(event, MessagePosted) and own:
+        if isinstance(event, MessagePosted) and own and event.seq > 0:  # seq 0: never stored, see deliver
             async with self.lock:
                 await self.send_message(event.seq, posted_frame(event))
+        elif isinstance(event, ConversationChanged) and own and event.reason == ERASED_REASON:
+            async with self.lock:
+                await self.forget()
+            return True
         elif isinstance(event, ConversationChanged) and own:
             await self.push_state(event.state)
         elif isinstance(event, ConversationChanged) and self.state == ConversationState.WAITING.value:
             self.refresh_position_soon()
         elif isinstance(event, Typing) and own and event.who == "counselor":
             await self.send({"type": "typing", "who": "counselor", "active": event.active})
+        return False
+
+    async def forget(self) -> None:
+        """The child erased the conversation: wipe it from the screen and start afresh."""
+        await self.send({"type": "clear"})
+        if self.subscription is not None:
+            await self.subscription.close()
+        self.subscription = None
+        self.conversation = None
+        self.sent, self.floor = set(), 0
+        await self.hello()
 
     def refresh_position_soon(self) -> None:
         """Someone else's queue move may change this child's place; recount, but not for every move."""
@@ -390,15 +412,23 @@ class ChildSocket:
 
     async def deliver(self, result: HandleResult, *, client_id: str, began: bool) -> None:
         child = result.child_message
-        if child is not None:
+        if child is None:  # the engine refused to keep it: the browser must not resend it
+            await self.send_error("not_stored", client_id)
+        else:
             await self.send({"type": "ack", "client_id": client_id, "seq": child.seq})
-        if began:
+        if result.conversation.erased_at is not None:
+            await self.stop_following()
+            await self.forget()
+        elif began:
             await self.replay(0)  # a new conversation: whatever the engine stored, in seq order
-            return
-        if child is not None:
-            await self.send_message(child.seq, message_frame(child))
+        else:
+            if child is not None:
+                await self.send_message(child.seq, message_frame(child))
+            for reply in result.replies:
+                await self.send_message(reply.seq, message_frame(reply))
         for reply in result.replies:
-            await self.send_message(reply.seq, message_frame(reply))
+            if reply.seq == 0:  # delivered but never stored (e.g. "your chat was deleted")
+                await self.send(message_frame(reply))
 
     async def relay_typing(self, active: bool) -> None:
         if self.conversation is None or self.state not in LIVE_STATES:

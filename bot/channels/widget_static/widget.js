@@ -44,7 +44,8 @@
       errors: {
         too_long: "رسالتك طويلة جدًا، أرسلها على أجزاء أقصر.", empty: "الرسالة فارغة.",
         binary_frame: "يمكن إرسال النص فقط.", invalid_frame: "تعذّرت قراءة الرسالة، حاول مرة أخرى.",
-        unavailable: "حدث خطأ عندنا ولم تُحفظ رسالتك، سنحاول إرسالها من جديد.",
+        unavailable: "حدث خطأ عندنا، سنحاول إرسال رسالتك من جديد.",
+        not_stored: "لم تُحفظ هذه الرسالة.",
       },
     },
     en: {
@@ -66,6 +67,7 @@
         too_long: "Your message is too long; send it in shorter parts.", empty: "The message is empty.",
         binary_frame: "Only text can be sent.", invalid_frame: "The message could not be read; please try again.",
         unavailable: "Something went wrong on our side; we will try sending your message again.",
+        not_stored: "This message was not kept.",
       },
     },
   };
@@ -245,6 +247,13 @@
     messages.scrollTop = messages.scrollHeight;
   }
   function onMessage(frame) {
+    if (!frame.seq) { // a notice that was never stored: shown once, never replayed
+      const notice = messageItem(frame.author, frame.text, frame.created_at, frame.buttons);
+      notice.setAttribute("data-seq", "0");
+      messages.insertBefore(notice, messages.querySelector("li[data-pending]"));
+      scrollToEnd();
+      return;
+    }
     if (seen.has(frame.seq)) return;
     const pending = frame.client_id ? outbox.find((entry) => entry.clientId === frame.client_id) : null;
     if (pending) {
@@ -274,6 +283,12 @@
   function onAck(frame) {
     const entry = outbox.find((other) => other.clientId === frame.client_id);
     if (entry) settle(entry, frame.seq);
+  }
+  function clearMessages() {
+    // The child erased the conversation: nothing of it stays on screen.
+    for (const item of messages.querySelectorAll("li:not([data-pending])")) item.remove();
+    seen = new Map();
+    lastSeq = 0;
   }
   function startNewThread() {
     // Seqs restart with each conversation: keep the old lines on screen, but as history.
@@ -398,6 +413,7 @@
     else if (frame.type === "state") applyState(frame.state, frame.queue_position);
     else if (frame.type === "typing" && frame.who === "counselor") showCounselorTyping(Boolean(frame.active));
     else if (frame.type === "error") onError(frame);
+    else if (frame.type === "clear") clearMessages();
   }
 
   /* ---------- the child's actions ---------- */
