@@ -1,19 +1,23 @@
 """The embedded intent classifier: two text views, TF-IDF n-grams, a calibrated linear model.
 
-Features, for every message:
+Features, for every message (synonyms applied first):
 
-* view 1, the normalised text with synonyms applied (keeps Arabizi and English surface forms);
-* view 2, its Arabic-script view (`to_arabic`, which leaves Arabic script and common English
-  words alone), so Arabizi and Arabic examples share n-grams (+5 points of CV macro-F1 over
-  view 1 alone);
-* on each view TF-IDF char_wb 2–5-grams and word 1–2-grams (sublinear tf); the char n-grams carry
-  dialect spellings and typos, the word n-grams carry phrases;
-* one binary feature per Rasa `regex` / `lookup` entry.
+* the Arabic-script view (`to_arabic`: Arabizi transliterated; Arabic script and common English
+  words unchanged): TF-IDF char_wb 2–5-grams (dialect spellings, typos) and word 1–2-grams
+  (phrases), sublinear tf. Arabizi and Arabic examples share these n-grams;
+* the normalised surface text of Latin-script messages (Arabizi, English): char_wb 2–5-grams,
+  so an English word keeps its own n-grams besides its transliteration. Arabic messages leave
+  this block empty: their surface *is* the Arabic view, and counting it twice hurt;
+* one binary feature per Rasa `regex` / `lookup` entry, matched on raw, normalised and Arabic text.
 
-The model is a LinearSVC calibrated with sigmoid (Platt) scaling over 3 folds: as accurate as
-LogisticRegression on our data in cross-validation and 10× faster to fit (0.5 s against 6 s
-for lbfgs on 1,450 examples), with probabilities that can be thresholded. Fixed random_state
-and unshuffled inner folds make training deterministic. Training (`train_model`) picks from out-of-fold
+Measured by 5-fold CV macro-F1 on the bundled data (2,500 examples, 25 intents): normalised
+view alone 0.69 → both views with word+char n-grams each 0.74 → this layout 0.76.
+
+The model is a LinearSVC whose one-vs-rest margins become probabilities by temperature-scaled
+softmax, the temperature fitted on out-of-fold margins by minimal log-loss. On our data it is as
+accurate as LogisticRegression and far cheaper: 0.4 s CPU per fit against 6 s for lbfgs, and
+2.5 s for sklearn's sigmoid CalibratedClassifierCV (25 classes × 3 folds of Platt fits). A fixed
+random_state and sorted data make training deterministic. Training (`train_model`) picks from out-of-fold
 cross-validation predictions the `nlu_fallback` threshold and the confidence a risk intent needs
 before the model may add its risk signal; the artifact (`save_model` / `load_model`) carries them
 with the training-data hash, so a model never runs against data it was not trained on.
@@ -36,7 +40,8 @@ import joblib
 import numpy as np
 import sklearn
 from scipy import sparse
-from sklearn.calibration import CalibratedClassifierCV
+from scipy.optimize import minimize_scalar
+from scipy.special import softmax
 from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
@@ -52,8 +57,7 @@ from nlu.types import SIGNAL_LEVEL, Language, RiskLevel, RiskSignal
 
 SEED = 20240601
 REGULARISATION_C = 0.5
-CALIBRATION_FOLDS = 3
-MIN_EXAMPLES = 5  # per intent: 5 outer folds, each leaving ≥ 4 for the 3 calibration folds
+MIN_EXAMPLES = 5  # per intent: one in each cross-validation fold
 PATTERN_WEIGHT = 1.0
 
 
@@ -115,12 +119,25 @@ class _Patterns:
         return sparse.csr_matrix(np.asarray(rows, dtype=np.float64).reshape(len(docs), len(self._compiled)))
 
 
-def _vectorizers() -> list[TfidfVectorizer]:
-    common = {"lowercase": False, "sublinear_tf": True, "dtype": np.float64}
-    return [
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), **common),
-        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), token_pattern=r"\S+", **common),
-    ]
+def _char_grams() -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False, sublinear_tf=True)
+
+
+def _word_grams() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="word", ngram_range=(1, 2), token_pattern=r"\S+", lowercase=False, sublinear_tf=True
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    raw: str
+    arabic: str  # the Arabic-script view, synonyms applied
+    surface: str  # the normalised text of a Latin-script message; "" for Arabic script
+
+    @property
+    def views(self) -> tuple[str, str, str]:
+        return (self.raw, self.arabic, self.surface)
 
 
 class IntentClassifier:
@@ -129,29 +146,29 @@ class IntentClassifier:
     def __init__(self, *, synonyms: dict[str, str], features: Sequence[PatternFeature]) -> None:
         self._synonyms = _Synonyms(synonyms)
         self._patterns = _Patterns(features)
-        self._plain = _vectorizers()  # view 1
-        self._arabic = _vectorizers()  # view 2
-        self._model = CalibratedClassifierCV(
-            LinearSVC(C=REGULARISATION_C, random_state=SEED), cv=CALIBRATION_FOLDS, method="sigmoid"
-        )
+        self._arabic = [_char_grams(), _word_grams()]
+        self._surface: TfidfVectorizer | None = _char_grams()
+        self._model = LinearSVC(C=REGULARISATION_C, random_state=SEED)
+        self.temperature = 1.0  # set by train_model from out-of-fold scores
         self.classes: list[str] = []
 
-    def _docs(self, views: Sequence[TextViews]) -> list[tuple[str, str, str]]:
+    def _docs(self, views: Sequence[TextViews]) -> list[_Doc]:
         docs = []
         for v in views:
             plain = self._synonyms.apply(v.normalized)
-            # Arabic script passes through to_arabic unchanged; English keeps its common words.
-            arabic = plain if v.language is Language.AR else to_arabic(plain)
-            docs.append((v.raw, plain, arabic))
+            surface = "" if v.language is Language.AR else plain
+            docs.append(_Doc(raw=v.raw, arabic=to_arabic(plain), surface=surface))
         return docs
 
-    def _matrix(self, docs: list[tuple[str, str, str]], *, fit: bool) -> sparse.csr_matrix:
-        blocks = []
-        for column, vectorizers in ((1, self._plain), (2, self._arabic)):
-            texts = [doc[column] for doc in docs]
-            for vectorizer in vectorizers:
-                blocks.append(vectorizer.fit_transform(texts) if fit else vectorizer.transform(texts))
-        blocks.append(self._patterns.transform(docs))
+    def _matrix(self, docs: list[_Doc], *, fit: bool) -> sparse.csr_matrix:
+        arabic = [d.arabic for d in docs]
+        blocks = [v.fit_transform(arabic) if fit else v.transform(arabic) for v in self._arabic]
+        surface = [d.surface for d in docs]
+        if fit and not any(surface):
+            self._surface = None  # all-Arabic data: an empty vocabulary cannot be fitted
+        if self._surface is not None:
+            blocks.append(self._surface.fit_transform(surface) if fit else self._surface.transform(surface))
+        blocks.append(self._patterns.transform([d.views for d in docs]))
         return sparse.hstack(blocks, format="csr")
 
     def fit(self, views: Sequence[TextViews], labels: Sequence[str]) -> IntentClassifier:
@@ -166,10 +183,14 @@ class IntentClassifier:
         order = np.argsort(-proba, kind="stable")
         return [(self.classes[i], float(proba[i])) for i in order]
 
-    def predict_proba(self, views: Sequence[TextViews]) -> np.ndarray:
-        """Probabilities, one row per message, columns in the order of `classes`."""
-        result: np.ndarray = self._model.predict_proba(self._matrix(self._docs(views), fit=False))
+    def scores(self, views: Sequence[TextViews]) -> np.ndarray:
+        """Raw one-vs-rest margins, one row per message, columns in the order of `classes`."""
+        result: np.ndarray = self._model.decision_function(self._matrix(self._docs(views), fit=False))
         return result
+
+    def predict_proba(self, views: Sequence[TextViews]) -> np.ndarray:
+        """Calibrated probabilities: softmax of the margins divided by the fitted temperature."""
+        return probabilities(self.scores(views), self.temperature)
 
 
 # --- training, thresholds, artifact -------------------------------------------------------------
@@ -200,15 +221,32 @@ def _folds(labels: Sequence[str]) -> StratifiedKFold:
     return StratifiedKFold(n_splits=CV_FOLDS, shuffle=True, random_state=SEED)
 
 
-def out_of_fold_proba(data: TrainingData, views: Sequence[TextViews], labels: Sequence[str]) -> np.ndarray:
-    """Cross-validated probabilities: each row predicted by a model that never saw it."""
+def probabilities(scores: np.ndarray, temperature: float) -> np.ndarray:
+    result: np.ndarray = softmax(scores / temperature, axis=1)
+    return result
+
+
+def fit_temperature(scores: np.ndarray, labels: Sequence[str], classes: Sequence[str]) -> float:
+    """The temperature minimising the log-loss of softmax(scores / T) (Guo et al. 2017)."""
+    truth = np.asarray([classes.index(label) for label in labels])
+
+    def log_loss(temperature: float) -> float:
+        proba = probabilities(scores, temperature)[np.arange(len(truth)), truth]
+        return float(-np.log(np.clip(proba, 1e-12, 1.0)).mean())
+
+    found = minimize_scalar(log_loss, bounds=(0.01, 10.0), method="bounded", options={"xatol": 1e-4})
+    return round(float(found.x), 4)
+
+
+def out_of_fold_scores(data: TrainingData, views: Sequence[TextViews], labels: Sequence[str]) -> np.ndarray:
+    """Cross-validated margins: each row scored by a model that never saw it."""
     classes = sorted(set(labels))
     result = np.zeros((len(labels), len(classes)))
     y = np.asarray(labels)
     for train, test in _folds(labels).split(np.zeros(len(y)), y):
         model = IntentClassifier(synonyms=data.synonyms, features=data.features)
         model.fit([views[i] for i in train], y[train])
-        result[np.ix_(test, [classes.index(c) for c in model.classes])] = model.predict_proba(
+        result[np.ix_(test, [classes.index(c) for c in model.classes])] = model.scores(
             [views[i] for i in test]
         )
     return result
@@ -264,7 +302,9 @@ def train_model(data: TrainingData) -> NluModel:
     views = [text_views(e.text) for e in data.examples]
     labels = [e.intent.value for e in data.examples]
     classes = sorted(set(labels))
-    proba = out_of_fold_proba(data, views, labels)
+    scores = out_of_fold_scores(data, views, labels)
+    temperature = fit_temperature(scores, labels, classes)
+    proba = probabilities(scores, temperature)
     threshold = choose_threshold(proba, labels, classes)
     predicted = [classes[i] for i in proba.argmax(axis=1)]
     metrics = {
@@ -273,8 +313,10 @@ def train_model(data: TrainingData) -> NluModel:
         "cv_accuracy": round(float(accuracy_score(labels, predicted)), 4),
         "cv_macro_f1": round(float(f1_score(labels, predicted, average="macro")), 4),
         "threshold": threshold,
+        "temperature": temperature,
     }
     classifier = IntentClassifier(synonyms=data.synonyms, features=data.features).fit(views, labels)
+    classifier.temperature = temperature
     return NluModel(
         classifier=classifier,
         threshold=threshold,
