@@ -43,8 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _nlu(args_list[1:], settings)
     if args_list[:1] == ["telegram"]:
         from bot.channels.telegram_cli import run as telegram_run
+        from sanad.app import resolve_secret
 
-        return telegram_run(args_list[1:], settings)
+        return telegram_run(
+            args_list[1:], settings, secret=resolve_secret(settings), migrate=lambda: _migrate(settings)
+        )
     args = _parser().parse_args(args_list)
     if args.command == "serve":
         return _serve(settings, host=args.host, port=args.port)
