@@ -120,6 +120,11 @@ class DialogueEngine:
         self.clock = clock
         self.responses = frozenset(content.names)
 
+    async def warm_up(self) -> None:
+        """Load (or, on a first run, train) the NLU model now instead of on the first message."""
+        if isinstance(self.nlu, LazyNlu):
+            await self.nlu.backend()
+
     def child_key(self, channel: str, address: str) -> str:
         return pseudonymize(self.secret, channel, address)
 
