@@ -61,3 +61,12 @@ def test_arabizi_view_is_normalised_text() -> None:
 )
 def test_detect_language(text: str, language: Language) -> None:
     assert detect_language(text) is language
+
+
+@pytest.mark.parametrize("text", ["yislamo", "akeed", "abooy byedrabni kol yom", "hakaroni 😭", "tamam"])
+def test_arabizi_without_digits_is_recognised_by_its_words_and_shapes(text: str) -> None:
+    assert detect_language(text) is Language.ARABIZI
+
+
+def test_arabic_words_outnumbering_latin_ones_make_arabic() -> None:
+    assert detect_language("ما هي خدمة Take It Down") is Language.AR
