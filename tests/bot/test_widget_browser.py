@@ -1,0 +1,186 @@
+"""The widget in a real browser (Debian chromium via Playwright), on the demo page a child opens."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from escalation import actions, repository
+from escalation.models import utc_now
+from escalation.relay import post_counselor_message, signal_typing
+from tests.cast import Cast
+from tests.conftest import LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WAIT_MS = 60_000  # a safety net: the first reply of a run trains the NLU
+ITEMS = '[data-sanad="messages"] li[data-sanad-author]'
+READ_ITEMS = (
+    "items => items.map(i => [i.dataset.sanadAuthor, i.dataset.seq, i.querySelector('p').textContent])"
+)
+
+
+@pytest.fixture
+async def widget_browser() -> AsyncIterator[Browser]:
+    home = tempfile.mkdtemp(prefix="sanad-widget-chromium-")
+    env = {"HOME": home, "XDG_CONFIG_HOME": f"{home}/.config", "XDG_CACHE_HOME": f"{home}/.cache"}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+@pytest.fixture
+async def child_page(widget_browser: Browser, live_server: LiveServer) -> AsyncIterator[Page]:
+    context = await widget_browser.new_context(viewport={"width": 420, "height": 760}, locale="ar")
+    page = await context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    await page.goto(f"{live_server.base_url}/")
+    try:
+        yield page
+    finally:
+        await context.close()
+
+
+async def open_and_say(page: Page, text: str) -> None:
+    await page.click('[data-sanad="launcher"]')
+    await page.fill('[data-sanad="input"]', text)
+    await page.click('[data-sanad="send"]')
+    await page.locator('[data-sanad-author="child"][data-seq]').first.wait_for()
+    await page.locator('[data-sanad-author="bot"][data-seq]').first.wait_for()
+
+
+async def token_of(page: Page) -> str:
+    token = await page.evaluate("localStorage.getItem('sanad.resume')")
+    assert token, "the widget stored no resume token"
+    return str(token)
+
+
+async def test_a_child_writes_in_arabic_and_sees_the_bot_answer(
+    child_page: Page, artifacts_dir: Path
+) -> None:
+    await open_and_say(child_page, "مرحبا، عندي سؤال عن انستغرام")
+
+    items = await child_page.locator(ITEMS).evaluate_all(READ_ITEMS)
+    await child_page.screenshot(path=str(artifacts_dir / "widget-ar.png"))
+    assert items[0] == ["child", "1", "مرحبا، عندي سؤال عن انستغرام"]
+    assert any(author == "bot" for author, _, _ in items)
+    assert await child_page.locator(".sanad").get_attribute("dir") == "rtl"
+
+
+async def test_the_browser_keeps_only_the_resume_token(child_page: Page) -> None:
+    await open_and_say(child_page, "سر صغير لا يحفظ")
+
+    raw = await child_page.evaluate(
+        "JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])"
+    )
+
+    local, session = json.loads(raw)
+    assert [key for key, _ in local] == ["sanad.resume"]
+    assert session == []
+    assert "سر صغير" not in raw
+
+
+async def test_after_a_reload_the_conversation_comes_back_once(child_page: Page) -> None:
+    await open_and_say(child_page, "مرحبا")
+    before = await child_page.locator(ITEMS).evaluate_all(READ_ITEMS)
+
+    await child_page.reload()
+    await child_page.click('[data-sanad="launcher"]')
+    await child_page.locator(f'[data-seq="{before[-1][1]}"]').wait_for()
+
+    after = await child_page.locator(ITEMS).evaluate_all(READ_ITEMS)
+    assert after == before
+
+
+async def test_the_english_switch_turns_the_panel_left_to_right(
+    child_page: Page, artifacts_dir: Path
+) -> None:
+    await open_and_say(child_page, "hello")
+
+    await child_page.click('[data-sanad="lang"]')
+
+    await expect(child_page.locator('[data-sanad="send"]')).to_have_text("Send")
+    assert await child_page.locator(".sanad").get_attribute("dir") == "ltr"
+    await child_page.screenshot(path=str(artifacts_dir / "widget-en.png"))
+
+
+async def test_asking_for_a_person_shows_the_queue_and_cancelling_returns(child_page: Page) -> None:
+    await child_page.click('[data-sanad="launcher"]')
+    status = child_page.locator('[data-sanad="status"]')
+
+    await child_page.click('[data-sanad="ask-human"]')
+    await expect(status).to_have_attribute("data-state", "waiting")
+    await expect(status).to_have_attribute("data-queue-position", "1")
+    await expect(child_page.locator('[data-sanad="ask-human"]')).to_be_hidden()
+    await child_page.click('[data-sanad="cancel"]')
+
+    await expect(status).to_have_attribute("data-state", "bot")
+    await expect(child_page.locator('[data-sanad="ask-human"]')).to_be_visible()
+
+
+async def test_the_counselor_typing_and_reply_appear_live(
+    child_page: Page, live_server: LiveServer, cast: Cast, artifacts_dir: Path
+) -> None:
+    await child_page.click('[data-sanad="launcher"]')
+    await child_page.click('[data-sanad="ask-human"]')
+    await expect(child_page.locator('[data-sanad="status"]')).to_have_attribute("data-state", "waiting")
+    conversation = await live_server.app.state.dialogue.current_conversation(
+        "widget", await token_of(child_page)
+    )
+    staff = await cast.staff("sami")
+    async with live_server.app.state.sessions() as session:
+        fresh = await repository.get_conversation(session, conversation.id)
+        await actions.assign_counselor(
+            session, live_server.app.state.bus, fresh, counselor=staff, now=utc_now()
+        )
+
+    await signal_typing(live_server.app.state.bus, fresh, who="counselor", active=True)
+    await expect(child_page.locator('[data-sanad="typing"]')).to_be_visible()
+    async with live_server.app.state.sessions() as session:
+        await post_counselor_message(
+            session, live_server.app.state.bus, fresh, staff=staff, text="مرحبا، أنا سامي", now=utc_now()
+        )
+
+    reply = child_page.locator('[data-sanad-author="counselor"]')
+    await expect(reply).to_contain_text("مرحبا، أنا سامي")
+    await expect(child_page.locator('[data-sanad="status"]')).to_have_attribute("data-state", "live")
+    await expect(child_page.locator('[data-sanad="typing"]')).to_be_hidden()
+    await child_page.screenshot(path=str(artifacts_dir / "widget-live-ar.png"))
+
+
+async def test_quick_exit_replaces_the_page_and_forgets_the_token(child_page: Page) -> None:
+    await open_and_say(child_page, "مرحبا")
+
+    await child_page.click('[data-sanad="exit"]')
+    await child_page.wait_for_url("**/widget/neutral")
+
+    assert await child_page.evaluate("localStorage.getItem('sanad.resume')") is None
+    assert "سند" not in await child_page.content()
+
+
+async def test_three_escape_presses_leave_the_page(child_page: Page) -> None:
+    await child_page.click('[data-sanad="launcher"]')
+    await child_page.wait_for_function("localStorage.getItem('sanad.resume') !== null")
+
+    for _ in range(3):
+        await child_page.keyboard.press("Escape")
+    await child_page.wait_for_url("**/widget/neutral")
+
+    assert await child_page.evaluate("localStorage.getItem('sanad.resume')") is None
