@@ -51,25 +51,24 @@ def read_eval_file(path: Path) -> EvalFile:
 
 def _read_rows(path: Path, reader: csv.DictReader[str]) -> EvalFile:
     columns = reader.fieldnames or []
-    kind = "intent" if "intent" in columns else "risk" if "label" in columns else ""
-    if "text" not in columns or not kind:
-        raise EvalFileError(
-            f"{path}: the header must be text,intent or text,label (found {','.join(columns)})"
-        )
-    known = _INTENTS if kind == "intent" else {*_SIGNALS, NONE_LABEL}
+    column = "intent" if "intent" in columns else "label" if "label" in columns else ""
+    if "text" not in columns or not column:
+        found = ",".join(columns)
+        raise EvalFileError(f"{path}: the header must be text,intent or text,label (found {found})")
+    known = _INTENTS if column == "intent" else {*_SIGNALS, NONE_LABEL}
     rows: list[tuple[str, str]] = []
     skipped = 0
     for record in reader:
-        text, expected = (record.get("text") or "").strip(), (record.get(kind) or "").strip()
+        text, expected = (record.get("text") or "").strip(), (record.get(column) or "").strip()
         if expected not in known:
-            raise EvalFileError(f"{path}:{reader.line_num}: unknown {kind} {expected!r}")
+            raise EvalFileError(f"{path}:{reader.line_num}: unknown {column} {expected!r}")
         if not text:
             skipped += 1
             continue
         rows.append((text, expected))
     if not rows:
         raise EvalFileError(f"{path}: no rows to evaluate")
-    return EvalFile(kind=kind, rows=tuple(rows), skipped=skipped)
+    return EvalFile(kind="intent" if column == "intent" else "risk", rows=tuple(rows), skipped=skipped)
 
 
 def _per_label(
