@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from console import taxonomy
@@ -14,9 +15,16 @@ from console.deps import Bus, Counselor, CsrfChecked, DbSession
 from console.errors import InvalidFormError
 from console.pages import path_for, redirect, render
 from console.views import ListQuery, load_chat, load_conversation_list, load_queue
-from escalation import actions, relay
-from escalation.errors import AlreadyTakenError, InvalidMessageError
-from escalation.models import utc_now
+from escalation import actions, relay, repository
+from escalation.errors import (
+    AlreadyTakenError,
+    EscalationError,
+    InvalidMessageError,
+    NotFoundError,
+    TransitionRefusedError,
+)
+from escalation.models import Staff, utc_now
+from escalation.states import ConversationState
 
 router = APIRouter()
 
@@ -50,13 +58,28 @@ async def conversation_page(
 async def take_conversation(
     conversation_id: int, request: Request, staff: Counselor, session: DbSession, bus: Bus
 ) -> Response:
-    conversation = await access_conversation(session, staff, conversation_id)
     try:
+        conversation = await access_conversation(session, staff, conversation_id)
         await actions.assign_counselor(session, bus, conversation, counselor=staff, now=utc_now())
-    except AlreadyTakenError:
-        view = await load_queue(session, staff, utc_now())
-        return render(request, "queue/page.html", status_code=409, notice="already_taken", **view.context())
+    except (AlreadyTakenError, TransitionRefusedError, NotFoundError) as exc:
+        return await _refuse_take(request, session, staff, conversation_id, exc)
     return redirect(path_for(request.app, "conversation_page", conversation_id=conversation_id))
+
+
+async def _refuse_take(
+    request: Request, session: AsyncSession, staff: Staff, conversation_id: int, exc: EscalationError
+) -> Response:
+    """Someone was faster (or the child left): back to the queue with a word why (409).
+
+    A queue row is public to every counselor, so saying "taken" reveals nothing the gate hides;
+    an id that never existed stays a plain 404.
+    """
+    found = await repository.find_conversation(session, conversation_id)
+    if found is None:
+        raise exc
+    notice = "already_taken" if found.state == ConversationState.LIVE.value else "not_waiting"
+    view = await load_queue(session, staff, utc_now())
+    return render(request, "queue/page.html", status_code=409, notice=notice, **view.context())
 
 
 @router.post(
