@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from bot.channels.telegram_cli import run_polling, set_webhook
+from bot.policy import DELETE_CONFIRM
 from escalation import actions, relay, repository
 from escalation.models import Conversation, Message, utc_now
 from sanad.settings import Settings
@@ -585,3 +586,27 @@ async def test_logs_name_conversations_never_chat_ids_or_words(
     assert "telegram 429" in logged
     for secret in (str(LINA), words, "صورتي", SECRET_FILE_ID, TOKEN):
         assert secret not in logged
+
+
+# --- /delete: the conversation goes, the child is still told ------------------------------------
+
+
+async def test_delete_erases_the_conversation_and_still_tells_the_child(
+    line: Line, telegram_api: FakeTelegramApi, app: FastAPI
+) -> None:
+    await line.send(text_update(telegram_api, LINA, "السلام عليكم"))
+    await line.send(text_update(telegram_api, LINA, "/delete"))
+    [confirm] = await telegram_api.wait_for(
+        "sendMessage", lambda p: any(b.get("callback_data") == DELETE_CONFIRM for b in buttons_of(p))
+    )
+    before = len(telegram_api.sent_to(LINA))
+
+    await line.send(callback_update(telegram_api, LINA, DELETE_CONFIRM))
+
+    sent = await telegram_api.wait_for("sendMessage", lambda p: p["chat_id"] == LINA, count=before + 1)
+    assert sent[-1]["text"].strip()
+    assert sent[-1]["text"] != confirm["text"]
+    [conversation] = await telegram_conversations(app)
+    assert conversation.erased_at is not None
+    assert conversation.channel_address is None
+    assert await messages_of(app, conversation.id) == []
