@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -184,3 +185,26 @@ async def test_three_escape_presses_leave_the_page(child_page: Page) -> None:
     await child_page.wait_for_url("**/widget/neutral")
 
     assert await child_page.evaluate("localStorage.getItem('sanad.resume')") is None
+
+
+async def test_a_message_written_offline_is_sent_once_when_the_connection_returns(
+    child_page: Page, live_server: LiveServer
+) -> None:
+    await open_and_say(child_page, "مرحبا")
+    token = await token_of(child_page)
+    status = child_page.locator('[data-sanad="status"]')
+
+    await child_page.context.set_offline(True)
+    await expect(status).to_have_attribute("data-connection", "offline")
+    await child_page.fill('[data-sanad="input"]', "كتبت هذا وأنا بلا إنترنت")
+    await child_page.click('[data-sanad="send"]')
+    sent = child_page.locator('[data-sanad-author="child"]', has_text="كتبت هذا وأنا بلا إنترنت")
+    await expect(sent).to_have_attribute("data-pending", "true")
+    await child_page.context.set_offline(False)
+    await expect(sent).to_have_attribute("data-seq", re.compile(r"^\d+$"))
+
+    conversation = await live_server.app.state.dialogue.current_conversation("widget", token)
+    async with live_server.app.state.sessions() as session:
+        stored = await repository.list_messages(session, conversation.id)
+    assert [m.text for m in stored].count("كتبت هذا وأنا بلا إنترنت") == 1
+    assert await sent.count() == 1

@@ -24,6 +24,7 @@
   const COUNSELOR_TYPING_TIMEOUT_MS = 8000;
   const ESC_PRESSES = 3;
   const ESC_WINDOW_MS = 2000;
+  const ACK_TIMEOUT_MS = 20000; // no ack by then: the socket is presumed dead, reconnect and resend
 
   const STRINGS = {
     ar: {
@@ -353,6 +354,7 @@
   function connect() {
     if (exited || ws) return;
     clearTimeout(reconnectTimer);
+    if (navigator.onLine === false) { setConnection("offline"); return; } // the "online" event retries
     setConnection("connecting");
     const url = SOCKET_URL + (token ? "?resume=" + encodeURIComponent(token) : "");
     let socket;
@@ -386,7 +388,24 @@
     return true;
   }
   function flushOutbox() {
-    for (const entry of outbox) if (!entry.item.hasAttribute("data-failed")) sendFrame(entry.frame);
+    for (const entry of outbox) sendOutgoing(entry);
+  }
+  function sendOutgoing(entry) {
+    if (!entry.item.hasAttribute("data-failed") && sendFrame(entry.frame)) entry.sentAt = Date.now();
+  }
+  function checkAcks() {
+    // A socket can die without a close event (a lost network): unacked messages reveal it.
+    const now = Date.now();
+    if (ws && outbox.some((entry) => entry.sentAt && now - entry.sentAt > ACK_TIMEOUT_MS)) dropSocket();
+  }
+  function dropSocket() {
+    if (!ws) return;
+    const socket = ws;
+    ws = null;
+    greeted = false;
+    try { socket.close(); } catch (_) { /* already gone */ }
+    setConnection("offline");
+    scheduleReconnect();
   }
   function onHello(frame) {
     if (thread !== undefined && frame.thread !== thread) startNewThread();
@@ -432,10 +451,11 @@
     item.setAttribute("data-client-id", clientId);
     refreshItem(item);
     messages.append(item);
-    outbox.push({ clientId, frame: full, item });
+    const entry = { clientId, frame: full, item, sentAt: 0 };
+    outbox.push(entry);
     scrollToEnd();
     if (!ws) connect();
-    sendFrame(full);
+    sendOutgoing(entry);
   }
   function sendText() {
     const text = input.value.trim();
@@ -504,6 +524,8 @@
   input.addEventListener("input", onTyping);
   window.addEventListener("keydown", onKeydown, true);
   window.addEventListener("online", reconnectNow);
+  window.addEventListener("offline", dropSocket); // write into the outbox, not into a dead socket
+  setInterval(checkAcks, 5000);
   document.addEventListener("visibilitychange", () => { if (!document.hidden) reconnectNow(); });
 
   function mount() {
