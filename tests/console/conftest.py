@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from websockets.asyncio.client import ClientConnection
 
 from escalation import actions, relay, repository
+from escalation.bus import Event, Subscription
 from escalation.models import Conversation, utc_now
 from nlu.types import SIGNAL_LEVEL, RiskSignal
 from tests.cast import Cast
@@ -95,3 +96,12 @@ async def next_frame(ws: ClientConnection, kind: str) -> dict[str, Any]:
             frame = json.loads(await ws.recv())
             if frame["type"] == kind:
                 return frame  # type: ignore[no-any-return]
+
+
+async def next_event(sub: Subscription, wanted: Callable[[Event], bool]) -> Event:
+    """The next bus event that `wanted` accepts (what a child's channel would deliver)."""
+    async with asyncio.timeout(FRAME_WAIT_SECS):
+        async for event in sub:
+            if wanted(event):
+                return event
+    raise AssertionError("the subscription ended")
