@@ -150,6 +150,19 @@ async def test_a_message_is_acknowledged_after_it_is_stored_exactly_once(open_ta
     assert tab.frames.index(ack) < tab.frames.index(echo)
 
 
+async def test_every_stored_message_reaches_the_tab_once_in_order(open_tab, live_server) -> None:
+    tab = await open_tab()
+
+    await tab.say("مرحبا")
+    await tab.ask_for_person()
+    last = await tab.say("شكرا")
+    await tab.expect(lambda f: f["type"] == "message" and f["seq"] == last["seq"])
+
+    conversation = await conversation_of(live_server, tab)
+    stored = [m.seq for m in await stored_messages(live_server, conversation.id) if m.seq <= last["seq"]]
+    assert [f["seq"] for f in tab.messages() if f["seq"] <= last["seq"]] == stored
+
+
 async def test_resending_the_same_client_id_stores_nothing_new(open_tab, live_server) -> None:
     tab = await open_tab()
     client_id = str(uuid.uuid4())
