@@ -200,5 +200,10 @@ def _join_articles(tokens: list[str]) -> list[str]:
 
 def to_arabic(text: str) -> str:
     """Arabic-script view of `text` (normalised first); non-Arabizi tokens pass through unchanged."""
-    tokens = ["ال" if t in _ARTICLES else _convert(t) for t in normalize(text).split()]
+    return arabic_view(normalize(text))
+
+
+def arabic_view(normalized: str) -> str:
+    """`to_arabic` for text that is already normalised (skips the normaliser)."""
+    tokens = ["ال" if t in _ARTICLES else _convert(t) for t in normalized.split()]
     return " ".join(_join_articles(tokens))

@@ -48,9 +48,9 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from nlu.arabizi import to_arabic
+from nlu.arabizi import arabic_view
 from nlu.errors import ModelMismatchError, NluError
-from nlu.language import detect_language
+from nlu.language import language_of
 from nlu.normalize import normalize
 from nlu.training_data import PatternFeature, TrainingData
 from nlu.types import SIGNAL_LEVEL, Language, RiskLevel, RiskSignal
@@ -73,9 +73,9 @@ class TextViews:
 
 def text_views(text: str) -> TextViews:
     normalized = normalize(text)
-    language = detect_language(normalized)
+    language = language_of(normalized)
     # English keeps one view: transliterating English words would only add noise.
-    view = normalized if language is Language.EN else to_arabic(normalized)
+    view = normalized if language is Language.EN else arabic_view(normalized)
     return TextViews(raw=text, normalized=normalized, arabizi_view=view, language=language)
 
 
@@ -110,6 +110,10 @@ class _Patterns:
             return re.compile("|".join(f"(?:{p})" for p in feature.patterns), re.IGNORECASE)
         phrases = sorted(feature.patterns, key=lambda p: (-len(p), p))
         return re.compile("(?<!\\S)(?:" + "|".join(re.escape(p) for p in phrases) + ")(?!\\S)")
+
+    def fired(self, views: tuple[str, str, str]) -> list[int]:
+        """Indexes of the features that match any view of one message."""
+        return [j for j, p in enumerate(self._compiled) if any(p.search(view) for view in views)]
 
     def transform(self, docs: Sequence[tuple[str, str, str]]) -> sparse.csr_matrix:
         rows = [
@@ -151,13 +155,25 @@ class IntentClassifier:
         self._model = LinearSVC(C=REGULARISATION_C, random_state=SEED)
         self.temperature = 1.0  # set by train_model from out-of-fold scores
         self.classes: list[str] = []
+        self._one: _OneMessage | None = None  # built on first use, never pickled
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_one"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
     def _docs(self, views: Sequence[TextViews]) -> list[_Doc]:
         docs = []
         for v in views:
             plain = self._synonyms.apply(v.normalized)
             surface = "" if v.language is Language.AR else plain
-            docs.append(_Doc(raw=v.raw, arabic=to_arabic(plain), surface=surface))
+            known = plain == v.normalized and v.language is not Language.EN
+            docs.append(
+                _Doc(raw=v.raw, arabic=v.arabizi_view if known else arabic_view(plain), surface=surface)
+            )
         return docs
 
     def _matrix(self, docs: list[_Doc], *, fit: bool) -> sparse.csr_matrix:
@@ -179,18 +195,66 @@ class IntentClassifier:
 
     def rank(self, views: TextViews) -> list[tuple[str, float]]:
         """Every intent with its probability for one message, most likely first."""
-        proba = self.predict_proba([views])[0]
+        if self._one is None:
+            self._one = _OneMessage(self)
+        margins = self._one.scores(self._docs([views])[0])
+        proba = probabilities(margins[np.newaxis, :], self.temperature)[0]
         order = np.argsort(-proba, kind="stable")
         return [(self.classes[i], float(proba[i])) for i in order]
 
     def scores(self, views: Sequence[TextViews]) -> np.ndarray:
         """Raw one-vs-rest margins, one row per message, columns in the order of `classes`."""
-        result: np.ndarray = self._model.decision_function(self._matrix(self._docs(views), fit=False))
-        return result
+        margins: np.ndarray = self._model.decision_function(self._matrix(self._docs(views), fit=False))
+        return _two_columns(margins) if margins.ndim == 1 else margins
 
     def predict_proba(self, views: Sequence[TextViews]) -> np.ndarray:
         """Calibrated probabilities: softmax of the margins divided by the fitted temperature."""
         return probabilities(self.scores(views), self.temperature)
+
+
+def _two_columns(margins: np.ndarray) -> np.ndarray:
+    """With two intents LinearSVC gives one margin (for the second); make it one per intent."""
+    return np.column_stack([-margins, margins])
+
+
+class _OneMessage:
+    """`transform` + `decision_function` for a single message, without sklearn's per-call input
+    validation: the same numbers (a test checks) in ~0.3 ms instead of ~3 ms."""
+
+    def __init__(self, classifier: IntentClassifier) -> None:
+        vectorizers = [(v, "arabic") for v in classifier._arabic]
+        if classifier._surface is not None:
+            vectorizers.append((classifier._surface, "surface"))
+        self._blocks: list[tuple[Any, dict[str, int], np.ndarray, int, str]] = []
+        offset = 0
+        for vectorizer, view in vectorizers:
+            self._blocks.append(
+                (vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_, offset, view)
+            )
+            offset += len(vectorizer.vocabulary_)
+        self._pattern_offset = offset
+        self._patterns = classifier._patterns
+        coef, intercept = classifier._model.coef_, classifier._model.intercept_
+        if coef.shape[0] == 1:
+            coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
+        self._weights = np.ascontiguousarray(coef.T)  # (features, intents)
+        self._intercept = intercept
+
+    def scores(self, doc: _Doc) -> np.ndarray:
+        result = self._intercept.copy()
+        for analyzer, vocabulary, idf, offset, view in self._blocks:
+            counts = Counter(i for i in map(vocabulary.get, analyzer(getattr(doc, view))) if i is not None)
+            if not counts:
+                continue
+            index = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+            values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[
+                index
+            ]
+            values /= np.linalg.norm(values)
+            result += values @ self._weights[index + offset]
+        for j in self._patterns.fired(doc.views):
+            result += PATTERN_WEIGHT * self._weights[self._pattern_offset + j]
+        return result
 
 
 # --- training, thresholds, artifact -------------------------------------------------------------

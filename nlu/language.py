@@ -71,7 +71,11 @@ def _arabizi_evidence(words: list[str]) -> tuple[float, float]:
 
 def detect_language(text: str) -> Language:
     """The register of `text` (raw or normalised)."""
-    normalized = normalize(text)
+    return language_of(normalize(text))
+
+
+def language_of(normalized: str) -> Language:
+    """`detect_language` for text that is already normalised (skips the normaliser)."""
     words = normalized.split()
     arabic = sum(1 for w in words if _ARABIC_LETTER.search(w))
     latin = sum(1 for w in words if _LATIN_LETTER.search(w))

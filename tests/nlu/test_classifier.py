@@ -129,3 +129,27 @@ def test_load_engine_retrains_a_stale_model(tmp_path: Path, fixture_model) -> No
 
     assert engine.model.data_hash == fixture_model.data_hash
     assert joblib.load(path)["data_hash"] == fixture_model.data_hash
+
+
+def test_single_message_fast_path_matches_the_batch_scores(fixture_data: TrainingData, fixture_model) -> None:
+    texts = [e.text for e in fixture_data.examples] + PROBES + ["😭😭", "120 dollars on instagram", "x"]
+
+    for text in texts:
+        views = text_views(text)
+        ranked = dict(fixture_model.classifier.rank(views))
+        batch = fixture_model.classifier.predict_proba([views])[0]
+
+        assert np.allclose([ranked[c] for c in fixture_model.classifier.classes], batch, atol=1e-9), text
+
+
+def test_two_intent_data_trains_and_ranks_both(fixture_data: TrainingData) -> None:
+    two = dataclasses.replace(
+        fixture_data,
+        examples=tuple(e for e in fixture_data.examples if e.intent.value in {"greet", "thanks"}),
+    )
+
+    model = train_model(two)
+
+    ranking = model.classifier.rank(text_views("shukran"))
+    assert [name for name, _ in ranking] == ["thanks", "greet"]
+    assert abs(sum(p for _, p in ranking) - 1.0) < 1e-9
