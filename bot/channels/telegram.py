@@ -49,6 +49,7 @@ COMMANDS = frozenset({"/start", "/help", "/human", "/stop", "/delete"})
 MAX_CALLBACK_DATA_BYTES = 64  # Bot API limit; we only ever send shorter payloads
 MAX_UPDATE_BYTES = 1 << 20  # a real update is a few KB; refuse anything absurd before parsing
 RECENT_UPDATES = 4096  # update_ids remembered to drop Telegram's redeliveries
+SHUTDOWN_DRAIN_SECS = 3.0  # at shutdown, replies still queued get this long to go out
 
 # Only the kind of what was sent is kept; never the file, its file_id, coordinates or contact.
 MEDIA_KINDS: dict[str, str] = {
@@ -258,8 +259,10 @@ class TelegramRuntime:
     channel: TelegramChannel
     sender: TelegramSender | None
 
-    async def close(self) -> None:
+    async def close(self, *, drain_secs: float = SHUTDOWN_DRAIN_SECS) -> None:
+        """Let replies already decided go out (briefly), then stop sending and close the session."""
         if self.sender is not None:
+            await self.sender.drain(drain_secs)
             await self.sender.close()
         await self.bot.session.close()
 

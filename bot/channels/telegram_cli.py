@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 
 POLL_TIMEOUT_SECS = 25  # Telegram holds getUpdates open this long when there is nothing new
 ERROR_BACKOFF_SECS = (1.0, 2.0, 5.0, 10.0, 30.0)
-DRAIN_SECS = 5.0  # on Ctrl-C, replies already decided still go out for this long
 SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
 
 
@@ -153,8 +152,6 @@ async def run_polling(settings: Any, *, secret: str, stop: asyncio.Event) -> int
         me = await runtime.bot.me()
         log.info("telegram polling as @%s", me.username)
         await poll_updates(runtime.channel, stop)
-        if runtime.sender is not None:
-            await runtime.sender.drain(DRAIN_SECS)
         return 0
     except TelegramUnauthorizedError:
         sys.stderr.write("sanad telegram: Telegram refused the token (SANAD_TELEGRAM_TOKEN)\n")

@@ -26,6 +26,7 @@ from bot.channels.telegram_cli import run_polling, set_webhook
 from bot.policy import DELETE_CONFIRM
 from escalation import actions, relay, repository
 from escalation.models import Conversation, Message, utc_now
+from sanad.app import create_app
 from sanad.settings import Settings
 from tests.cast import Cast
 from tests.conftest import TEST_SECRET, free_port, make_settings
@@ -361,10 +362,10 @@ async def _matching(app: FastAPI, predicate: Callable[[Conversation], bool]) -> 
     return [c for c in await telegram_conversations(app) if predicate(c)]
 
 
-async def test_a_blocked_chat_does_not_hold_back_replies_to_other_children(
+async def test_a_chat_slowed_by_429_does_not_hold_back_replies_to_other_children(
     telegram_api: FakeTelegramApi, app: FastAPI
 ) -> None:
-    telegram_api.fail_once("sendMessage", status=429, retry_after=3)  # hits whoever is answered first
+    telegram_api.fail_once("sendMessage", status=429, retry_after=2)  # hits whoever is answered first
 
     async with webhook_line(app, telegram_api, _settings_of(app)) as child_line:
         await child_line.send(text_update(telegram_api, LINA, "السلام عليكم"))
@@ -610,3 +611,38 @@ async def test_delete_erases_the_conversation_and_still_tells_the_child(
     assert conversation.erased_at is not None
     assert conversation.channel_address is None
     assert await messages_of(app, conversation.id) == []
+
+
+# --- several processes: one sender per deployment -----------------------------------------------
+
+
+async def test_with_redis_the_web_app_alone_sends_so_no_reply_goes_out_twice(
+    telegram_api: FakeTelegramApi, db_url: str, tmp_path: Path, nlu_model_path: Path, redis_url: str
+) -> None:
+    settings = make_settings(
+        db_url,
+        tmp_path,
+        nlu_model_path,
+        redis_url=redis_url,
+        telegram_token=TOKEN,
+        telegram_api_url=telegram_api.base_url,
+        telegram_webhook_secret=WEBHOOK_SECRET,
+    )
+    app = create_app(settings)
+
+    async with app.router.lifespan_context(app):
+        async with polling_line(telegram_api, settings) as child_line:
+            await child_line.send(text_update(telegram_api, LINA, "السلام عليكم"))
+            await child_line.send(text_update(telegram_api, LINA, ASK_FOR_PERSON))
+            [conversation] = await eventually(lambda: _waiting(app))
+        # The poller has finished its last update: every reply is stored and published.
+        said = [m.text for m in await messages_of(app, conversation.id) if m.author_kind == "bot"]
+        await eventually(lambda: _at_least(telegram_api.sent_to(LINA), len(said)))
+
+    # Both processes are closed (and drained): Telegram got each reply once, in order.
+    assert len(said) >= 2
+    assert [params["text"] for params in telegram_api.sent_to(LINA)] == said
+
+
+async def _at_least(items: list[T], count: int) -> bool:
+    return len(items) >= count
