@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from console.errors import InvalidFormError
 from nlu.types import SIGNAL_LEVEL
 
 
@@ -170,3 +171,32 @@ def suggest_category(signals: Iterable[str], intents: Iterable[str | None]) -> s
 
 def suggest_contact_type(intents: Iterable[str | None]) -> str:
     return "parent_guidance" if PARENT_INTENT in set(intents) else "child_self"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseChoice:
+    category: str
+    secondary: tuple[str, ...]
+    contact_type: str | None
+    referrals: tuple[str, ...]
+
+
+def check_case(
+    category: str, secondary: Iterable[str], contact_type: str, referrals: Iterable[str]
+) -> CaseChoice:
+    """Only values the close form offers; the primary category is required (§9). Else InvalidFormError."""
+    secondary, referrals = tuple(dict.fromkeys(secondary)), tuple(dict.fromkeys(referrals))
+    if category not in CATEGORY_CODES:
+        raise InvalidFormError("category")
+    if not set(secondary) <= CATEGORY_CODES:
+        raise InvalidFormError("secondary")
+    if contact_type and contact_type not in CONTACT_TYPE_CODES:
+        raise InvalidFormError("contact_type")
+    if not set(referrals) <= REFERRAL_CODES:
+        raise InvalidFormError("referrals")
+    return CaseChoice(
+        category=category,
+        secondary=tuple(code for code in secondary if code != category),
+        contact_type=contact_type or None,
+        referrals=referrals,
+    )

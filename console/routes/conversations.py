@@ -12,7 +12,6 @@ from starlette.responses import Response
 from console import taxonomy
 from console.access import access_conversation
 from console.deps import Bus, Counselor, CsrfChecked, DbSession
-from console.errors import InvalidFormError
 from console.pages import path_for, redirect, render
 from console.views import ListQuery, load_chat, load_conversation_list, load_queue
 from escalation import actions, relay, repository
@@ -144,28 +143,17 @@ async def close_conversation(
     summary: Annotated[str, Form(max_length=actions.MAX_TEXT_CHARS)] = "",
 ) -> Response:
     conversation = await access_conversation(session, staff, conversation_id)
-    case = _check_case_form(category, secondary or [], contact_type, referrals or [])
+    case = taxonomy.check_case(category, secondary or [], contact_type, referrals or [])
     await actions.close_conversation(
-        session, bus, conversation, staff=staff, now=utc_now(), summary=summary.strip(), **case
+        session,
+        bus,
+        conversation,
+        staff=staff,
+        now=utc_now(),
+        category=case.category,
+        secondary=case.secondary,
+        contact_type=case.contact_type,
+        referrals=case.referrals,
+        summary=summary.strip(),
     )
     return redirect(path_for(request.app, "queue_page") + "?notice=closed")
-
-
-def _check_case_form(
-    category: str, secondary: list[str], contact_type: str, referrals: list[str]
-) -> dict[str, object]:
-    """Only values the form offers; the primary category is required (CONTENT-BRIEF §9)."""
-    if category not in taxonomy.CATEGORY_CODES:
-        raise InvalidFormError("category")
-    if not set(secondary) <= taxonomy.CATEGORY_CODES:
-        raise InvalidFormError("secondary")
-    if contact_type and contact_type not in taxonomy.CONTACT_TYPE_CODES:
-        raise InvalidFormError("contact_type")
-    if not set(referrals) <= taxonomy.REFERRAL_CODES:
-        raise InvalidFormError("referrals")
-    return {
-        "category": category,
-        "secondary": [c for c in dict.fromkeys(secondary) if c != category],
-        "contact_type": contact_type or None,
-        "referrals": list(dict.fromkeys(referrals)),
-    }
