@@ -35,6 +35,7 @@ import hashlib
 import hmac
 import json
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -71,6 +72,8 @@ STATIC_DIR = HERE / "widget_static"
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 HARD_FRAME_CAP_BYTES = 64 * 1024  # no honest chat frame comes near this; bigger ones end the socket
 QUEUE_REFRESH_SECS = 3.0  # queue positions are recounted at most this often per waiting child
+RATE_WINDOW_SECS = 60.0
+RATE_MAX_MESSAGES = 30  # per socket and window: far above a child typing, far below a flood
 TYPING_REPEAT_SECS = 2.0  # a child's "still typing" reaches the console at most this often
 REPLAY_PAGE = 500
 PAYLOAD_PATTERN = r"^/[A-Za-z0-9_:.\-]{1,64}$"
@@ -119,6 +122,7 @@ ERROR_TEXT = {
     "empty": "This message is empty.",
     "unavailable": "Something went wrong on our side. Please try again.",
     "not_stored": "This message was not kept.",
+    "slow_down": "Too many messages at once. Please wait a moment.",
 }
 
 
@@ -240,6 +244,7 @@ class ChildSocket:
     pusher: asyncio.Task[None] | None = None
     refresher: asyncio.Task[None] | None = None
     typing_sent: tuple[bool, float] = (False, 0.0)
+    recent: deque[float] = field(default_factory=deque)  # when the last messages came in
     greeted: bool = False
     closed: bool = False
 
@@ -440,6 +445,18 @@ class ChildSocket:
         self.typing_sent = (active, now)
         await signal_typing(self.dialogue.bus, self.conversation, who="child", active=active)
 
+    def check_rate(self, frame: InboundFrame) -> None:
+        """Refuse a flood of messages before it reaches the database (typing and sync are free)."""
+        client_id = client_id_of(frame)
+        if client_id is None:
+            return
+        now = asyncio.get_running_loop().time()
+        while self.recent and now - self.recent[0] > RATE_WINDOW_SECS:
+            self.recent.popleft()
+        if len(self.recent) >= RATE_MAX_MESSAGES:
+            raise FrameError("slow_down", client_id)
+        self.recent.append(now)
+
     async def dispatch(self, frame: InboundFrame) -> None:
         if isinstance(frame, SyncRequest):
             async with self.lock:
@@ -488,6 +505,7 @@ async def serve_frames(link: ChildSocket) -> None:
             return
         try:
             frame = parse_frame(message, max_chars=link.max_chars)
+            link.check_rate(frame)
         except FrameError as exc:
             await link.send_error(exc.code, exc.client_id)
             continue

@@ -13,6 +13,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from bot.channels.widget import RATE_MAX_MESSAGES
 from escalation import actions, repository
 from escalation.bus import Typing, conversation_topic
 from escalation.models import AuthorKind, Conversation, Message, utc_now
@@ -314,6 +315,21 @@ async def test_an_oversized_text_error_names_the_message_so_the_browser_stops_re
     error = await tab.until(lambda f: f["type"] == "error")
 
     assert (error["code"], error["client_id"]) == ("too_long", client_id)
+
+
+async def test_a_flood_of_messages_is_refused_before_it_is_stored(open_tab, live_server) -> None:
+    tab = await open_tab()
+    for number in range(RATE_MAX_MESSAGES):
+        await tab.say(f"رسالة {number}")
+    flood_id = str(uuid.uuid4())
+
+    await tab.send({"type": "text", "client_id": flood_id, "text": "رسالة زائدة"})
+    error = await tab.until(lambda f: f["type"] == "error")
+
+    conversation = await conversation_of(live_server, tab)
+    texts = [m.text for m in await stored_messages(live_server, conversation.id)]
+    assert (error["code"], error["client_id"]) == ("slow_down", flood_id)
+    assert "رسالة زائدة" not in texts
 
 
 async def test_a_frame_over_the_hard_cap_closes_the_socket_cleanly(open_tab) -> None:

@@ -24,6 +24,7 @@
   const COUNSELOR_TYPING_TIMEOUT_MS = 8000;
   const ESC_PRESSES = 3;
   const ESC_WINDOW_MS = 2000;
+  const RETRY_MS = 5000; // after "unavailable" or "slow_down"
   const ACK_TIMEOUT_MS = 20000; // no ack by then: the socket is presumed dead, reconnect and resend
 
   const STRINGS = {
@@ -47,6 +48,7 @@
         binary_frame: "يمكن إرسال النص فقط.", invalid_frame: "تعذّرت قراءة الرسالة، حاول مرة أخرى.",
         unavailable: "حدث خطأ عندنا، سنحاول إرسال رسالتك من جديد.",
         not_stored: "لم تُحفظ هذه الرسالة.",
+        slow_down: "رسائل كثيرة في وقت قصير، انتظر قليلًا وسنرسلها.",
       },
     },
     en: {
@@ -69,6 +71,7 @@
         binary_frame: "Only text can be sent.", invalid_frame: "The message could not be read; please try again.",
         unavailable: "Something went wrong on our side; we will try sending your message again.",
         not_stored: "This message was not kept.",
+        slow_down: "Many messages at once; wait a moment and we will send them.",
       },
     },
   };
@@ -336,7 +339,7 @@
     showError(frame.code);
     const entry = frame.client_id && outbox.find((other) => other.clientId === frame.client_id);
     if (!entry) return;
-    if (frame.code === "unavailable") { setTimeout(flushOutbox, 3000); return; }
+    if (frame.code === "unavailable" || frame.code === "slow_down") { setTimeout(flushOutbox, RETRY_MS); return; }
     outbox = outbox.filter((other) => other !== entry); // refused for good: never resend it
     entry.item.setAttribute("data-failed", "true");
     refreshItem(entry.item);
