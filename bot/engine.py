@@ -233,7 +233,7 @@ class DialogueEngine:
             await self._say(session, conversation, reply, decision, values, now, store=decision.store_replies)
             for reply in decision.replies
         ]
-        return HandleResult(conversation=conversation, child_message=child, replies=replies)
+        return HandleResult(conversation=conversation, child_message=child, replies=tuple(replies))
 
     async def _effects(
         self, session: AsyncSession, conversation: Conversation, decision: policy.Decision, now: datetime

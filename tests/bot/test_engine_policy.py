@@ -164,7 +164,9 @@ def test_while_waiting_the_bot_checks_in_once_then_stays_quiet() -> None:
     waiting = Situation(state=ConversationState.WAITING, risk_level=1, waiting_since="t1")
 
     first = decide(parsed("scam"), waiting)
-    second = decide(parsed("scam"), Situation(state=ConversationState.WAITING, notes=first.notes, waiting_since="t1"))
+    second = decide(
+        parsed("scam"), Situation(state=ConversationState.WAITING, notes=first.notes, waiting_since="t1")
+    )
 
     assert first.reply_names == ["utter_waiting_still"]
     assert second.replies == ()
@@ -241,7 +243,9 @@ def test_a_bare_yes_keeps_the_conversation_language() -> None:
 
 
 def test_arabizi_gets_arabic_replies() -> None:
-    turn = parsed("hacked_account", RiskSignal.HACKED_ACCOUNT, text="7sabi in-hakar", language=Language.ARABIZI)
+    turn = parsed(
+        "hacked_account", RiskSignal.HACKED_ACCOUNT, text="7sabi in-hakar", language=Language.ARABIZI
+    )
 
     assert decide(turn, in_bot(language="en")).language == "ar"
 
