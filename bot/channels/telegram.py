@@ -9,6 +9,11 @@ from the bus, so bot and counselor replies take the same road (429 and 403 handl
 Privacy (CONTENT-BRIEF §8): media is never downloaded (no getFile) and no file_id is kept, only
 the kind ("photo", "voice" …); a caption is the child's own words and goes on as a separate text
 message. Logs carry update ids, conversation ids and kinds, never chat ids, names or text.
+
+Exception: after a confirmed /delete the conversation keeps no address for the sender to find, so
+the handler sends that last (unstored) reply itself, from `HandleResult.replies`.
+Webhook answers: 403 wrong/missing secret (or none configured), 400 not an update, 200 processed or
+unreadable-and-logged, 500 when the engine failed (Telegram retries; client_id makes that safe).
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ import hmac
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -33,7 +37,12 @@ from fastapi import FastAPI, Request, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.telegram_sender import TelegramSender, message_method, send_with_retries
+from bot.channels.telegram_sender import (
+    MAX_CALLBACK_DATA_BYTES,
+    TelegramSender,
+    message_method,
+    send_with_retries,
+)
 from bot.engine import DialogueEngine, HandleResult, Inbound
 from escalation.bus import MessageBus, channel_topic
 from escalation.errors import InvalidMessageError
@@ -46,7 +55,6 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ("message", "callback_query")
 COMMANDS = frozenset({"/start", "/help", "/human", "/stop", "/delete"})
-MAX_CALLBACK_DATA_BYTES = 64  # Bot API limit; we only ever send shorter payloads
 MAX_UPDATE_BYTES = 1 << 20  # a real update is a few KB; refuse anything absurd before parsing
 RECENT_UPDATES = 4096  # update_ids remembered to drop Telegram's redeliveries
 SHUTDOWN_DRAIN_SECS = 3.0  # at shutdown, replies still queued get this long to go out
@@ -333,9 +341,6 @@ async def telegram_webhook(request: Request) -> Response:
         )
         return Response(status_code=500)
     return Response(status_code=200)
-
-
-Hook = Callable[[FastAPI], Awaitable[None]]
 
 
 def install_telegram(app: FastAPI) -> None:

@@ -12,7 +12,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -257,9 +257,10 @@ SECRET_FILE_ID = "AgACAgQAAxkBAAIBQ2ZfakeFileIdOfAnIntimatePhoto"
 def _database_text(db_url: str) -> str:
     """Every value of every table, as text: what a dump of the database would show."""
     path = db_url.removeprefix("sqlite+aiosqlite:///")
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db:
         tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return "\n".join(repr(row) for table in tables for row in db.execute(f'SELECT * FROM "{table}"'))
+        rows = [row for table in tables for row in db.execute(f'SELECT * FROM "{table}"')]
+    return "\n".join(str(value) for row in rows for value in row)
 
 
 async def test_a_photo_is_answered_without_downloading_or_keeping_the_file(
@@ -330,6 +331,19 @@ async def test_other_media_keeps_only_its_kind(
     assert "AgACAgQAAxkB" not in stored
     assert "chat.pdf" not in stored
     assert "35.2" not in stored
+
+
+async def test_an_oversized_text_is_answered_but_not_kept(
+    telegram_api: FakeTelegramApi, app: FastAPI, db_url: str
+) -> None:
+    long_text = "ساعدوني " * 400  # 3,200 characters: more than SANAD_MAX_MESSAGE_CHARS
+
+    async with webhook_line(app, telegram_api, _settings_of(app)) as child_line:
+        await child_line.send(text_update(telegram_api, LINA, long_text))
+        [reply] = await telegram_api.wait_for("sendMessage", lambda p: p["chat_id"] == LINA)
+
+    assert reply["text"].strip()
+    assert long_text.strip() not in _database_text(db_url)
 
 
 # --- Telegram pushing back: 429 and 403 ---------------------------------------------------------
