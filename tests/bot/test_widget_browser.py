@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import tempfile
@@ -15,7 +16,7 @@ from escalation import actions, repository
 from escalation.models import utc_now
 from escalation.relay import post_counselor_message, signal_typing
 from tests.cast import Cast
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -208,3 +209,48 @@ async def test_a_message_written_offline_is_sent_once_when_the_connection_return
         stored = await repository.list_messages(session, conversation.id)
     assert [m.text for m in stored].count("كتبت هذا وأنا بلا إنترنت") == 1
     assert await sent.count() == 1
+
+
+@pytest.fixture
+async def school_site(live_server: LiveServer) -> AsyncIterator[str]:
+    """Another site on another origin embedding the widget with one tag, and hostile page styles."""
+    port = free_port()
+    site = f"http://localhost:{port}"
+    page = (
+        '<!doctype html><html lang="en"><head><style>div, section, button { display: none !important;'
+        " color: red !important } * { font-size: 40px }</style></head><body><h1>School news</h1>"
+        f'<script src="{live_server.base_url}/widget.js" data-exit-url="{site}/leave" defer></script>'
+        "</body></html>"
+    )
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        request = await reader.readuntil(b"\r\n\r\n")
+        body = (page if request.startswith(b"GET / ") else "bye").encode()
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
+        writer.write(head.encode() + b"Connection: close\r\n\r\n" + body)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", port)
+    try:
+        yield site
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_on_another_sites_page_the_widget_chats_and_exits_where_the_site_said(
+    widget_browser: Browser, school_site: str, artifacts_dir: Path
+) -> None:
+    context = await widget_browser.new_context(viewport={"width": 1024, "height": 760})
+    page = await context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    await page.goto(f"{school_site}/")
+
+    await open_and_say(page, "hello")
+    await page.screenshot(path=str(artifacts_dir / "widget-foreign-site.png"))
+    await page.click('[data-sanad="exit"]')
+    await page.wait_for_url(f"{school_site}/leave")
+
+    assert await page.evaluate("localStorage.getItem('sanad.resume')") is None
+    await context.close()
