@@ -39,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # aiosqlite logs SQL parameters (a child's words) at DEBUG: never let them through.
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
     if args_list[:1] == ["nlu"]:
         return _nlu(args_list[1:], settings)
     if args_list[:1] == ["telegram"]:
