@@ -254,3 +254,15 @@ async def test_on_another_sites_page_the_widget_chats_and_exits_where_the_site_s
 
     assert await page.evaluate("localStorage.getItem('sanad.resume')") is None
     await context.close()
+
+
+async def test_erasing_the_chat_wipes_it_from_the_screen(child_page: Page) -> None:
+    await open_and_say(child_page, "سر لا أريد أن يبقى")
+    await child_page.fill('[data-sanad="input"]', "/delete")
+    await child_page.click('[data-sanad="send"]')
+
+    await child_page.click('[data-sanad-payload="/delete_confirm"]')
+    await expect(child_page.locator('[data-seq="0"]')).to_have_count(1)
+
+    assert await child_page.locator('[data-sanad="messages"]').get_by_text("سر لا أريد أن يبقى").count() == 0
+    assert await child_page.locator("li[data-sanad-author][data-seq]:not([data-seq='0'])").count() == 0

@@ -378,3 +378,21 @@ async def test_after_a_chat_is_closed_the_next_message_starts_a_new_thread(
     newer = await conversation_of(live_server, tab)
     assert newer.id != conversation.id
     assert AuthorKind.CHILD.value == (await stored_messages(live_server, newer.id))[0].author_kind
+
+
+async def test_erasing_the_chat_clears_the_tab_and_leaves_no_messages(open_tab, live_server) -> None:
+    tab = await open_tab()
+    await tab.say("سر لا أريد أن يبقى")
+    conversation = await conversation_of(live_server, tab)
+    await tab.send({"type": "button", "client_id": str(uuid.uuid4()), "payload": "/delete"})
+
+    await tab.send({"type": "button", "client_id": str(uuid.uuid4()), "payload": "/delete_confirm"})
+    await tab.until(lambda f: f["type"] == "clear")
+    fresh = await tab.until(lambda f: f["type"] == "hello")
+    notice = await tab.until(lambda f: f["type"] == "message")
+
+    assert fresh["thread"] is None
+    assert fresh["last_seq"] == 0
+    assert (notice["seq"], notice["author"]) == (0, "bot")
+    assert await stored_messages(live_server, conversation.id) == []
+    assert await live_server.app.state.dialogue.current_conversation("widget", tab.token) is None
