@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -18,6 +19,7 @@ from escalation import actions
 from escalation.errors import NotFoundError
 from escalation.models import utc_now
 
+log = logging.getLogger(__name__)
 router = APIRouter()
 
 LOGIN_STATUS = {LoginOutcome.WRONG: 401, LoginOutcome.LOCKED: 423, LoginOutcome.RATE_LIMITED: 429}
@@ -49,8 +51,11 @@ async def log_in(
     result = await accounts.authenticate(
         session, username=username, password=password, source=source, now=now, policy=policy
     )
+    await actions.audit(session, staff=result.staff, action=f"login_{result.outcome.value}", now=now)
+    log.info(
+        "console login outcome=%s staff=%s", result.outcome.value, result.staff.id if result.staff else None
+    )
     if result.outcome is not LoginOutcome.OK or result.staff is None:
-        await actions.audit(session, staff=result.staff, action=f"login_{result.outcome.value}", now=now)
         status = LOGIN_STATUS.get(result.outcome, 401)
         return render(
             request,
@@ -60,7 +65,6 @@ async def log_in(
             username=username,
             next=safe_next(next, ""),
         )
-    await actions.audit(session, staff=result.staff, action="login", now=now)
     response = redirect(safe_next(next, path_for(request.app, "queue_page")))
     _write(request, response, logged_in(new_session(), result.staff, request.app.state.secret))
     return response
