@@ -7,6 +7,7 @@ const queueList = document.getElementById("queue-list");
 const myChats = document.getElementById("my-chats");
 const soundButton = document.querySelector('[data-action="sound"]');
 const liveStatus = document.querySelector("[data-live-status]");
+const announcer = document.querySelector("[data-queue-announce]");
 const offlineStatus = document.querySelector("[data-offline-status]");
 const SOUND_KEY = "sanad.console.sound";
 const baseTitle = document.title;
@@ -61,6 +62,7 @@ function showQueue(frame) {
   const fresh = [...now].filter((id) => !knownImminent.has(id));
   knownImminent = now;
   document.title = frame.count ? `(${frame.count}) ${baseTitle}` : baseTitle;
+  announcer.textContent = queueList.querySelector(".queue__count")?.textContent.trim() ?? "";
   if (fresh.length) {
     for (const id of fresh) {
       queueList.querySelector(`[data-conversation-id="${CSS.escape(id)}"]`)?.classList.add("queue__item--new");
