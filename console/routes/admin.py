@@ -1,7 +1,8 @@
-"""Admin pages: staff accounts (create with a generated password shown once, unlock)."""
+"""Admin pages: staff accounts (create with a generated password shown once, unlock) and patterns."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -11,7 +12,9 @@ from starlette.responses import Response
 from console import accounts
 from console.deps import Admin, CsrfChecked, DbSession
 from console.errors import InvalidFormError
+from console.i18n import Locale
 from console.pages import path_for, redirect, render
+from console.views import MessageView
 from escalation import actions, repository
 from escalation.errors import NotFoundError
 from escalation.models import Role, utc_now
@@ -76,3 +79,28 @@ async def unlock_staff(staff_id: int, request: Request, staff: Admin, session: D
         session, staff=staff, action="staff_unlocked", detail=f"staff:{member.id}", now=utc_now()
     )
     return redirect(path_for(request.app, "staff_page"))
+
+
+@router.get("/admin/patterns", name="patterns_page")
+async def patterns_page(request: Request, staff: Admin) -> HTMLResponse:
+    """Every component in both directions, for admins checking a change to the look (STYLE §6)."""
+    return render(
+        request, "patterns.html", sample_locales=[Locale("ar"), Locale("en")], sample_messages=SAMPLES
+    )
+
+
+_AT = datetime(2025, 1, 1, 9, 30, tzinfo=UTC)
+SAMPLES = (
+    MessageView(seq=1, author_kind="child", text="مرحبا، في حدا عم يهددني", created_at=_AT, risk_level=2),
+    MessageView(
+        seq=2, author_kind="bot", text="أنا هنا لأساعدك.", created_at=_AT, buttons=({"title": "تحدث مع شخص"},)
+    ),
+    MessageView(seq=3, author_kind="child", text="", created_at=_AT, media_kind="photo"),
+    MessageView(
+        seq=4,
+        author_kind="counselor",
+        text="Hello, I am a counselor. You did the right thing.",
+        created_at=_AT,
+    ),
+    MessageView(seq=5, author_kind="system", text="—", created_at=_AT),
+)

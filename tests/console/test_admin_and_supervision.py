@@ -89,3 +89,18 @@ async def test_admin_unlocks_a_locked_account(
         "/console/login", data={"username": "sami", "password": PASSWORD, "csrf_token": login_token}
     )
     assert login.status_code == 303
+
+
+async def test_the_patterns_page_shows_each_component_in_both_directions(
+    client: httpx.AsyncClient, cast: Cast
+) -> None:
+    await cast.log_in(client, "omar")
+
+    page = (await client.get("/console/admin/patterns")).text
+
+    assert 'data-pattern-direction="rtl"' in page
+    assert 'data-pattern-direction="ltr"' in page
+    assert "خطر مرتفع" in page and "High risk" in page
+    assert "أرسل الطفل صورة" in page and "The child sent a photo" in page
+    for kind in ("child", "bot", "counselor", "system"):
+        assert f'class="message message--{kind}"' in page
