@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.terminal import TerminalChat
 from bot.content import Content
+from bot.engine import DialogueEngine
+from console.accounts import create_staff
+from escalation import actions, relay, repository
+from escalation.bus import InProcessBus
+from escalation.models import Role
 from nlu.types import NluBackend
 
 SANAD = Path(sys.executable).with_name("sanad")
@@ -86,3 +95,27 @@ def test_chat_without_json_prints_readable_replies_with_buttons(tmp_path: Path, 
     assert "[Yes, delete it]  /delete_confirm" in done.stdout
     assert "(state: bot)" in done.stdout
     assert not done.stdout.lstrip().startswith("{")
+
+
+async def test_a_counselors_reply_shows_in_the_terminal_chat(
+    dialogue: DialogueEngine, sessions: async_sessionmaker[AsyncSession], bus: InProcessBus
+) -> None:
+    out = io.StringIO()
+    chat = TerminalChat(dialogue, as_json=True, out=out)
+    queued = await chat.say("بدي احكي مع حدا")
+    async with sessions() as session:
+        sami = await create_staff(
+            session, username="sami", role=Role.COUNSELOR, password="correct horse battery"
+        )
+        conversation = await repository.get_conversation(session, queued.conversation.id)
+        await actions.assign_counselor(session, bus, conversation, counselor=sami, now=datetime.now(UTC))
+        await relay.post_counselor_message(
+            session, bus, conversation, staff=sami, text="أهلًا، أنا سامي من سند", now=datetime.now(UTC)
+        )
+
+    await chat.say("مرحبا؟")
+
+    shown = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert shown[-1]["author"] == "counselor"
+    assert shown[-1]["text"] == "أهلًا، أنا سامي من سند"
+    assert shown[-1]["state"] == "live"
