@@ -241,7 +241,7 @@ class _OneMessage:
         self._intercept = intercept
 
     def scores(self, doc: _Doc) -> np.ndarray:
-        result = self._intercept.copy()
+        result: np.ndarray = np.array(self._intercept, dtype=np.float64)
         for analyzer, vocabulary, idf, offset, view in self._blocks:
             counts = Counter(i for i in map(vocabulary.get, analyzer(getattr(doc, view))) if i is not None)
             if not counts:

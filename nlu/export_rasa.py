@@ -45,7 +45,7 @@ def domain_yaml(data: TrainingData) -> str:
         "intents": [i.value for i in TRAINABLE_INTENTS if i in present],
         "session_config": {"session_expiration_time": 60, "carry_over_slots_to_new_session": True},
     }
-    return yaml.safe_dump(domain, allow_unicode=True, sort_keys=False)
+    return str(yaml.safe_dump(domain, allow_unicode=True, sort_keys=False))
 
 
 def config_yaml(fallback_threshold: float) -> str:
@@ -69,7 +69,7 @@ def config_yaml(fallback_threshold: float) -> str:
         ],
         "policies": [{"name": "RulePolicy"}],
     }
-    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    return str(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
 
 
 def export_rasa(

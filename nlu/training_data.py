@@ -108,7 +108,7 @@ def load_training_data(path: Path) -> TrainingData:
 
 
 def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
+    return int(node.start_mark.line) + 1
 
 
 def _compose(path: Path) -> yaml.MappingNode:
