@@ -18,7 +18,7 @@ def template_message_ids() -> list[str | tuple[str, str]]:
     env = build_environment("UTC")
     found: list[str | tuple[str, str]] = []
     for path in sorted(Path(TEMPLATE_DIR).rglob("*.html")):
-        for _line, function, message in env.extract_translations(path.read_text("utf-8")):
+        for _line, function, message in env.extract_translations(path.read_text("utf-8")):  # type: ignore[attr-defined]
             if function == "ngettext":
                 found.append((message[0], message[1]))
             elif isinstance(message, str) and message:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 
 import httpx
 import pytest
@@ -23,7 +24,7 @@ def chat_url(live_server: LiveServer, conversation_id: int, after: int | None = 
     return url if after is None else f"{url}?after={after}"
 
 
-async def send(ws: ClientConnection, frame: dict[str, object]) -> None:
+async def send(ws: ClientConnection, frame: Mapping[str, object]) -> None:
     await ws.send(json.dumps(frame))
 
 
