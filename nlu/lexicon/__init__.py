@@ -1,0 +1,141 @@
+"""Load the risk lexicon (the YAML files next to this module) into compiled, per-register rules.
+
+One file per risk signal (`self_harm.yml`, …) lists patterns per register (`ar`, `arabizi`, `en`,
+`any`); `modifiers.yml` holds negation cues and non-risk idioms, `macros.yml` shared spellings.
+The pattern language is described in `nlu.lexicon.patterns`. Loading is strict: an unknown
+signal or register, an empty list or a pattern that does not compile raises `LexiconError`
+naming the file and the entry, and nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nlu.errors import NluError
+from nlu.lexicon.fold import FOLDS, REGISTERS
+from nlu.lexicon.patterns import PatternError, compile_pattern, expand_macros
+from nlu.types import RiskSignal
+
+LEXICON_DIR = Path(__file__).parent
+
+
+class LexiconError(NluError):
+    code = "lexicon_invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterRules:
+    """Everything needed to scan one folded view of a message in one register."""
+
+    register: str
+    signals: tuple[tuple[RiskSignal, re.Pattern[str]], ...]
+    negation_before: re.Pattern[str] | None  # matches the end of the text before a hit
+    verb_negation_before: re.Pattern[str] | None  # same, but only before an imperfect verb
+    verb_start: re.Pattern[str] | None
+    negation_start: re.Pattern[str] | None  # a hit that starts with a negation carries it
+    idioms: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    rules: tuple[RegisterRules, ...]
+    sizes: dict[tuple[RiskSignal, str], int]
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise LexiconError(f"{path.name}: {error}") from error
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path.name}: expected a mapping at the top level")
+    return data
+
+
+def _pattern_list(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise LexiconError(f"{where}: expected a non-empty list of strings")
+    return value
+
+
+def _compile_all(patterns: list[str], register: str, macros: dict[str, str], where: str) -> list[str]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(compile_pattern(expand_macros(pattern, macros), register, FOLDS[register]))
+        except PatternError as error:
+            raise LexiconError(f"{where}: {error}") from error
+    return compiled
+
+
+def _union(sources: list[str], suffix: str = "") -> re.Pattern[str] | None:
+    return re.compile("(?:" + "|".join(sources) + ")" + suffix) if sources else None
+
+
+def _signal_patterns(macros: dict[str, dict[str, str]]) -> dict[str, dict[RiskSignal, list[str]]]:
+    by_register: dict[str, dict[RiskSignal, list[str]]] = {r: {} for r in REGISTERS}
+    for signal in RiskSignal:
+        path = LEXICON_DIR / f"{signal.value}.yml"
+        data = _read_yaml(path)
+        if data.get("signal") != signal.value:
+            raise LexiconError(f"{path.name}: 'signal' must be {signal.value!r}")
+        unknown = set(data) - {"signal", *REGISTERS}
+        if unknown:
+            raise LexiconError(f"{path.name}: unknown register(s) {sorted(unknown)}")
+        for register in REGISTERS:
+            if register in data:
+                where = f"{path.name} [{register}]"
+                patterns = _pattern_list(data[register], where)
+                by_register[register][signal] = _compile_all(patterns, register, macros[register], where)
+    return by_register
+
+
+def _register_rules(
+    register: str, signals: dict[RiskSignal, list[str]], modifiers: dict[str, Any], macros: dict[str, str]
+) -> RegisterRules:
+    negation = modifiers.get("negation", {}).get(register, {})
+    idioms = modifiers.get("idioms", {}).get(register)
+    where = f"modifiers.yml [{register}]"
+
+    def listed(key: str) -> list[str]:
+        return (
+            _compile_all(_pattern_list(negation[key], f"{where} {key}"), register, macros, where)
+            if key in negation
+            else []
+        )
+
+    cues, verb_cues, fillers = listed("cues"), listed("verb_cues"), listed("fillers")
+    chain = r"(?:\s+(?:" + "|".join(fillers) + "))*" if fillers else ""
+    return RegisterRules(
+        register=register,
+        signals=tuple((s, re.compile("|".join(p))) for s, p in signals.items()),
+        negation_before=_union(cues, chain + r"\s*$"),
+        verb_negation_before=_union(verb_cues, chain + r"\s*$"),
+        verb_start=re.compile(negation["verb_start"]) if "verb_start" in negation else None,
+        negation_start=re.compile("^(?:" + "|".join(cues) + ")") if cues else None,
+        idioms=_union(_compile_all(_pattern_list(idioms, f"{where} idioms"), register, macros, where))
+        if idioms is not None
+        else None,
+    )
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """The compiled lexicon; read from disk once per process."""
+    macro_data = _read_yaml(LEXICON_DIR / "macros.yml")
+    macros = {r: {**macro_data.get("all", {}), **macro_data.get(r, {})} for r in REGISTERS}
+    modifiers = _read_yaml(LEXICON_DIR / "modifiers.yml")
+    by_register = _signal_patterns(macros)
+    rules = tuple(
+        _register_rules(register, by_register[register], modifiers, macros[register])
+        for register in REGISTERS
+        if by_register[register]
+    )
+    sizes = {(s, r): len(p) for r in REGISTERS for s, p in by_register[r].items()}
+    return Lexicon(rules=rules, sizes=sizes)

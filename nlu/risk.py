@@ -1,0 +1,107 @@
+"""Find risk signals (SPEC §3) in a child's message with the maintained lexicon: the safety net.
+
+Multi-label and independent of the intent: every register's patterns (Arabic script, Arabizi,
+English, emoji) run over every view of the message, whatever language was detected, because
+short and mixed messages are often misdetected. A hit does not count when
+
+* a negation governs it: "ما بدي أموت", "I'm not going to hurt myself", "mish 7a ente7er"
+  (a hit that itself starts with a negation, "ما بدي عيش", "I don't want to live", is kept), or
+* it overlaps a non-risk idiom: «بموت فيك», «رح موت من الضحك», "I'm dying to see her".
+
+Both checks are local to the hit, so "رح موت من الضحك بس بدي انتحر" still finds self_harm.
+The classifier may add signals on top; nothing may remove what this module finds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlu.lexicon import Lexicon, RegisterRules, load_lexicon
+from nlu.lexicon.fold import APOSTROPHES, FOLDS
+from nlu.types import Language, RiskSignal
+
+_CLAUSE_BREAK = re.compile(r"[.!?؟،,;؛:\n]+")
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+_LATIN_LETTER = re.compile(r"[a-z]")
+_SCRIPT_TEST = {"ar": _ARABIC_LETTER, "arabizi": _LATIN_LETTER, "en": _LATIN_LETTER}
+
+
+def _clause_view(text: str) -> str:
+    """Normalised text that keeps clause breaks as "," tokens, so a negation stops at them."""
+    from nlu.normalize import normalize
+
+    clauses = (normalize(APOSTROPHES.sub("", part)) for part in _CLAUSE_BREAK.split(text))
+    return " , ".join(clause for clause in clauses if clause)
+
+
+def _views(text: str, normalized: str, arabizi_view: str) -> dict[str, list[str]]:
+    """The folded strings each register scans, without duplicates."""
+    clauses = _clause_view(text)
+    base = [clauses, normalized] if clauses.replace(" , ", " ") != normalized else [clauses]
+    sources = {
+        "ar": [*base, arabizi_view],
+        "arabizi": base,
+        "en": base,
+        "any": [clauses or normalized],
+    }
+    views: dict[str, list[str]] = {}
+    for register, texts in sources.items():
+        test = _SCRIPT_TEST.get(register)
+        folded = (FOLDS[register](t) for t in texts if t and (test is None or test.search(t)))
+        views[register] = list(dict.fromkeys(folded))
+    return views
+
+
+def _negated(rules: RegisterRules, view: str, hit: re.Match[str]) -> bool:
+    if rules.negation_start is not None and rules.negation_start.match(hit.group()):
+        return False  # the entry spells its own negation: "ما بدي عيش"
+    before = view[: hit.start()]
+    if rules.negation_before is not None and rules.negation_before.search(before):
+        return True
+    return bool(
+        rules.verb_negation_before is not None
+        and rules.verb_start is not None
+        and rules.verb_start.match(hit.group())
+        and rules.verb_negation_before.search(before)
+    )
+
+
+def _counts(rules: RegisterRules, view: str, pattern: re.Pattern[str], idioms: list[tuple[int, int]]) -> bool:
+    """Whether some hit of `pattern` in `view` is neither negated nor inside an idiom."""
+    position = 0
+    while hit := pattern.search(view, position):
+        in_idiom = any(start < hit.end() and hit.start() < end for start, end in idioms)
+        if not in_idiom and not _negated(rules, view, hit):
+            return True
+        position = hit.start() + 1
+    return False
+
+
+def _scan(rules: RegisterRules, view: str, found: set[RiskSignal]) -> None:
+    idioms = [m.span() for m in rules.idioms.finditer(view)] if rules.idioms is not None else []
+    for signal, pattern in rules.signals:
+        if signal not in found and _counts(rules, view, pattern, idioms):
+            found.add(signal)
+
+
+def detect_risk(text: str, normalized: str, arabizi_view: str, language: Language) -> set[RiskSignal]:
+    """Every risk signal the lexicon finds in a message (`language` is informative only)."""
+    lexicon: Lexicon = load_lexicon()
+    views = _views(text, normalized, arabizi_view)
+    found: set[RiskSignal] = set()
+    for rules in lexicon.rules:
+        for view in views[rules.register]:
+            _scan(rules, view, found)
+    return found
+
+
+def detect_risk_text(text: str) -> set[RiskSignal]:
+    """`detect_risk` for a raw message: computes the normalised and Arabizi views itself."""
+    from nlu.arabizi import to_arabic
+    from nlu.language import detect_language
+    from nlu.normalize import normalize
+
+    normalized = normalize(text)
+    language = detect_language(normalized)
+    arabizi_view = to_arabic(normalized) if language is Language.ARABIZI else normalized
+    return detect_risk(text, normalized, arabizi_view, language)
