@@ -39,18 +39,24 @@ class NluEngine:
             intent = top
         else:  # like Rasa's FallbackClassifier: the fallback carries the threshold as confidence
             intent = IntentScore(Intent.NLU_FALLBACK.value, self.model.threshold)
+        sources = self.risk_sources(views, top)
         return ParseResult(
             text=text,
             intent=intent,
             intent_ranking=tuple(ranking[:RANKING_SIZE]),
-            risk=self.risk(views, top),
+            risk=Risk.of(sources["lexicon"] | sources["model"]),
             language=views.language,
+            extras={"risk_sources": {k: sorted(s.value for s in v) for k, v in sources.items()}},
         )
 
     def risk(self, views: TextViews, top: IntentScore | None) -> Risk:
         """Lexicon signals ∪ the signal of a confident risk intent `top` (ours or Rasa's)."""
+        return Risk.of(set().union(*self.risk_sources(views, top).values()))
+
+    def risk_sources(self, views: TextViews, top: IntentScore | None) -> dict[str, set[RiskSignal]]:
+        """Which net found which signal: {"lexicon": ..., "model": ...} (for evaluation and staff)."""
         lexicon = detect_risk(views.raw, views.normalized, views.arabizi_view, views.language)
-        return Risk.of(lexicon | self.model_signals(top))
+        return {"lexicon": lexicon, "model": self.model_signals(top)}
 
     def model_signals(self, top: IntentScore | None) -> set[RiskSignal]:
         signal = RISK_INTENTS.get(top.name) if top is not None else None

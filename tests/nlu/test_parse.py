@@ -99,3 +99,14 @@ def test_to_json_has_exactly_the_spec_shape(fixture_engine: NluEngine) -> None:
     assert set(payload["intent"]) == {"name", "confidence"}
     assert set(payload["risk"]) == {"level", "signals"}
     assert payload["text"] == "hello"
+
+
+def test_extras_tell_which_net_found_each_signal(fixture_engine: NluEngine) -> None:
+    eager = engine_with(fixture_engine, signal_thresholds=ALWAYS)
+    deaf = engine_with(fixture_engine, signal_thresholds=NEVER)
+
+    by_model = eager.parse("zorblax zorblax").extras["risk_sources"]
+    by_lexicon = deaf.parse("بدي اموت").extras["risk_sources"]
+
+    assert by_model == {"lexicon": [], "model": ["sextortion"]}
+    assert by_lexicon == {"lexicon": ["self_harm"], "model": []}
