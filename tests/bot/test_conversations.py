@@ -393,7 +393,7 @@ SCRIPTS: tuple[Script, ...] = (
         steps=(
             s("مرحبا", W),
             s(
-                "والله لأنتحر إذا نشر الصور",
+                "بهددني ينشر صوري وبدي اموت",
                 CRISIS_SELF_HARM,
                 "utter_high_sextortion",
                 RISK_QUEUED,
