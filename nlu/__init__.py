@@ -12,8 +12,8 @@ Design notes (decisions other packages rely on):
   and the lexicon, so an Arabizi example teaches the Arabic one and the reverse.
 * **The model may raise risk, never lower what the lexicon found.** Risk = lexicon signals ∪ the
   signal of the top intent when it is a risk intent above the confidence learned for its level
-  (out-of-fold precision ≥ 0.9 for concern, 0.8 for high, 0.75 for imminent: a false crisis flag
-  costs a counselor a look, a missed one can cost a child; never below the fallback threshold). The lexicon runs on every
+  (out-of-fold precision ≥ 0.9, never below the fallback threshold; lower targets flooded
+  out-of-domain text with false alarms, see `classifier.SIGNAL_PRECISION`). The lexicon runs on every
   message and under every backend, including Rasa; a model cannot remove its signals.
 * **The model belongs to its data.** The artifact stores the format version, scikit-learn version
   and the sha256 of the training data; `load_engine` refuses a mismatching file and retrains.
