@@ -87,7 +87,10 @@ def _train(data_path: Path, model_path: Path, *, as_json: bool) -> int:
     started = time.perf_counter()
     holdout = holdout_report(data)
     model = train_model(data)
-    save_model(model, model_path)
+    try:
+        save_model(model, model_path)
+    except OSError as error:
+        raise NluError(f"cannot write the model to {model_path}: {error.strerror}") from error
     report = {
         "examples": len(data.examples),
         "data_hash": model.data_hash,

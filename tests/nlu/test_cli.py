@@ -173,3 +173,13 @@ def test_export_rasa_writes_a_project_rasa_can_read(
     ]
     assert config["pipeline"][4]["analyzer"] == "char_wb"
     assert str(target / "config.yml") in capsys.readouterr().out
+
+
+def test_train_into_an_unwritable_place_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+
+    code = run(["train", "--data", str(FIXTURE_DIR)], model_path=blocker / "m.joblib", data_dir=tmp_path)
+
+    assert code == 2
+    assert "cannot write the model" in capsys.readouterr().err
