@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # aiosqlite logs SQL parameters (a child's words) at DEBUG: never let them through.
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)  # result rows at DEBUG
     if args_list[:1] == ["nlu"]:
         return _nlu(args_list[1:], settings)
     if args_list[:1] == ["telegram"]:

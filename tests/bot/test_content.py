@@ -141,19 +141,22 @@ def test_no_reply_button_or_topic_uses_forbidden_wording(content: Content) -> No
 
 
 def test_self_harm_crisis_reply_is_the_vetted_template_with_121_100_101(content: Content) -> None:
-    assert content.render("utter_crisis_self_harm", "ar").text == SELF_HARM_AR
-    assert content.render("utter_crisis_self_harm", "en").text == SELF_HARM_EN
+    assert content.render("utter_crisis_self_harm", "ar").text == SELF_HARM_AR + " أنت لست وحدك."
+    assert content.render("utter_crisis_self_harm", "en").text == SELF_HARM_EN + " You are not alone."
     for lang in LANGUAGES:
         for feminine in (False, True):
             text = content.render("utter_crisis_self_harm", lang, feminine=feminine).text
             assert {"121", "100", "101"} <= set(re.findall(r"\d+", text))
 
 
-def test_immediate_danger_reply_is_the_vetted_template_with_police_100(content: Content) -> None:
-    assert content.render("utter_crisis_immediate_danger", "ar").text == DANGER_AR
-    assert content.render("utter_crisis_immediate_danger", "en").text == DANGER_EN
-    for feminine in (False, True):
-        assert "100" in content.render("utter_crisis_immediate_danger", "ar", feminine=feminine).text
+def test_immediate_danger_reply_starts_with_the_vetted_template_and_has_121_100_101(content: Content) -> None:
+    assert content.render("utter_crisis_immediate_danger", "ar").text.startswith(DANGER_AR)
+    assert content.render("utter_crisis_immediate_danger", "en").text.startswith(DANGER_EN)
+    for lang in LANGUAGES:
+        for feminine in (False, True):
+            text = content.render("utter_crisis_immediate_danger", lang, feminine=feminine).text
+            assert {"121", "100", "101"} <= set(re.findall(r"\d+", text))
+            assert "not alone" in text or "وحدك" in text
 
 
 def test_media_refusal_is_the_exact_text_of_the_brief(content: Content) -> None:
@@ -497,8 +500,8 @@ def test_duplicate_response_is_reported_with_its_line(tmp_path: Path) -> None:
             r"utter_crisis_self_harm: English \(en\): emoji",
         ),
         (
-            "nearest adult. You can also call the free child line 121.\n",
-            "nearest adult.\n",
+            "nearest adult. You can also call the free child line 121. You are not alone.\n",
+            "nearest adult. You are not alone.\n",
             r"utter_crisis_self_harm: English \(en\): must show the number 121",
         ),
         (

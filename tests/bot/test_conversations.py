@@ -629,9 +629,8 @@ class Runner:
             first = replies[0].text
             crisis_texts = [self.expected_fragments(n, step)[0] for n in (CRISIS_SELF_HARM, CRISIS_DANGER)]
             assert any(first.startswith(t) for t in crisis_texts), f"{where}: the crisis part is not first"
-            assert "100" in re.findall(r"\d+", first), f"{where}: no police number in {first!r}"
-            if "self_harm" in (result.child_message.risk_signals or []):
-                assert {"121", "101"} <= set(re.findall(r"\d+", first)), f"{where}: no 121/101 in {first!r}"
+            numbers = set(re.findall(r"\d+", first))
+            assert {"121", "100", "101"} <= numbers, f"{where}: no 121/100/101 in {first!r}"
 
     async def check_conversation(self, step: Step, where: str) -> None:
         if self.conversation_id is None:
