@@ -80,12 +80,34 @@ def train_engine(data_dir: Path) -> NluEngine:
     return NluEngine(train_model(load_training_data(data_dir)))
 
 
+_LOADED: dict[tuple[object, ...], NluEngine] = {}
+
+
+def _files_stamp(*paths: Path) -> tuple[tuple[str, int, int], ...]:
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.glob("*.yml")) if path.is_dir() else [path])
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.exists())
+
+
 def load_engine(model_path: Path, data_dir: Path = DEFAULT_DATA_DIR) -> NluEngine:
     """The saved model if it matches the data in `data_dir`; else train, save, and use a new one.
 
     Raises TrainingDataError when the data cannot be loaded: running on a model trained from
-    other data would silently ignore what an admin just published.
+    other data would silently ignore what an admin just published. An engine is read-only, so
+    one loaded engine is shared while neither the data nor the model file changed.
     """
+    key = (str(model_path.resolve()), _files_stamp(data_dir, model_path))
+    cached = _LOADED.get(key)
+    if cached is not None:
+        return cached
+    engine = _load_engine(model_path, data_dir)
+    _LOADED.clear()
+    _LOADED[(str(model_path.resolve()), _files_stamp(data_dir, model_path))] = engine
+    return engine
+
+
+def _load_engine(model_path: Path, data_dir: Path) -> NluEngine:
     data = load_training_data(data_dir)
     data_hash = data.data_hash()
     if model_path.exists():

@@ -55,6 +55,8 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.bus = await make_bus(settings)
         app.state.tasks = TaskSupervisor()
         app.state.dialogue = build_engine(app.state.sessions, app.state.bus, settings, secret=secret)
+        # Load (or, on first run, train) the NLU before serving: no child waits for it.
+        await app.state.dialogue.warm_up()
         for hook in app.state.startup_hooks:
             await hook(app)
         try:
