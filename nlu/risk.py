@@ -23,6 +23,7 @@ from nlu.types import Language, RiskSignal
 _CLAUSE_BREAK = re.compile(r"[.!?؟،,;؛:\n]+")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 _LATIN_LETTER = re.compile(r"[a-z]")
+_WORD = re.compile(r"\S+")
 _SCRIPT_TEST = {"ar": _ARABIC_LETTER, "arabizi": _LATIN_LETTER, "en": _LATIN_LETTER}
 
 
@@ -56,6 +57,8 @@ def _negated(rules: RegisterRules, view: str, hit: re.Match[str]) -> bool:
     if rules.negation_start is not None and rules.negation_start.match(hit.group()):
         return False  # the entry spells its own negation: "ما بدي عيش"
     before = view[: hit.start()]
+    if rules.not_negation_before is not None and rules.not_negation_before.search(before):
+        return False  # "كل ما بفكر انتحر": "whenever", not "not"
     if rules.negation_before is not None and rules.negation_before.search(before):
         return True
     return bool(
@@ -66,22 +69,36 @@ def _negated(rules: RegisterRules, view: str, hit: re.Match[str]) -> bool:
     )
 
 
-def _counts(rules: RegisterRules, view: str, pattern: re.Pattern[str], idioms: list[tuple[int, int]]) -> bool:
-    """Whether some hit of `pattern` in `view` is neither negated nor inside an idiom."""
-    position = 0
-    while hit := pattern.search(view, position):
-        in_idiom = any(start < hit.end() and hit.start() < end for start, end in idioms)
-        if not in_idiom and not _negated(rules, view, hit):
-            return True
-        position = hit.start() + 1
-    return False
+def _counts(
+    rules: RegisterRules, view: str, hit: re.Match[str] | None, idioms: list[tuple[int, int]]
+) -> bool:
+    """Whether a hit is neither negated nor inside an idiom."""
+    if hit is None:
+        return False
+    if any(start < hit.end() and hit.start() < end for start, end in idioms):
+        return False
+    return not _negated(rules, view, hit)
+
+
+def _first_word_keys(rules: RegisterRules, word: str) -> tuple[str, ...]:
+    if word[:1] in rules.clitics and len(word) > 2:
+        return (word, word[1:])
+    return (word,)
 
 
 def _scan(rules: RegisterRules, view: str, found: set[RiskSignal]) -> None:
     idioms = [m.span() for m in rules.idioms.finditer(view)] if rules.idioms is not None else []
-    for signal, pattern in rules.signals:
-        if signal not in found and _counts(rules, view, pattern, idioms):
-            found.add(signal)
+    for word in _WORD.finditer(view):
+        for key in _first_word_keys(rules, word.group()):
+            for signal, pattern in rules.by_first_word.get(key, ()):
+                if signal not in found and _counts(rules, view, pattern.match(view, word.start()), idioms):
+                    found.add(signal)
+    for signal, pattern in rules.open_ended:
+        position = 0
+        while signal not in found and (hit := pattern.search(view, position)):
+            if _counts(rules, view, hit, idioms):
+                found.add(signal)
+            position = hit.start() + 1
 
 
 def detect_risk(text: str, normalized: str, arabizi_view: str, language: Language) -> set[RiskSignal]:

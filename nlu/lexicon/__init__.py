@@ -10,6 +10,7 @@ naming the file and the entry, and nothing is half-loaded.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,10 +20,35 @@ import yaml
 
 from nlu.errors import NluError
 from nlu.lexicon.fold import FOLDS, REGISTERS
-from nlu.lexicon.patterns import PatternError, compile_pattern, expand_macros
+from nlu.lexicon.patterns import (
+    LEADING_CLITICS,
+    CompiledPattern,
+    PatternError,
+    compile_pattern,
+    expand_macros,
+)
 from nlu.types import RiskSignal
 
 LEXICON_DIR = Path(__file__).parent
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LazyPattern:
+    """A regex compiled on first use: a message only ever needs a few of the lexicon's patterns."""
+
+    __slots__ = ("_compiled", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def match(self, text: str, pos: int) -> re.Match[str] | None:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled.match(text, pos)
+
+
+Hit = tuple[RiskSignal, LazyPattern]
 
 
 class LexiconError(NluError):
@@ -34,8 +60,11 @@ class RegisterRules:
     """Everything needed to scan one folded view of a message in one register."""
 
     register: str
-    signals: tuple[tuple[RiskSignal, re.Pattern[str]], ...]
+    by_first_word: dict[str, tuple[Hit, ...]]  # patterns a hit starting with this word may match
+    open_ended: tuple[tuple[RiskSignal, re.Pattern[str]], ...]  # start with a wildcard: searched everywhere
+    clitics: tuple[str, ...]  # a glued "and"/"so" a first word may carry
     negation_before: re.Pattern[str] | None  # matches the end of the text before a hit
+    not_negation_before: re.Pattern[str] | None  # "كل ما" (whenever) looks like a negation
     verb_negation_before: re.Pattern[str] | None  # same, but only before an imperfect verb
     verb_start: re.Pattern[str] | None
     negation_start: re.Pattern[str] | None  # a hit that starts with a negation carries it
@@ -45,12 +74,12 @@ class RegisterRules:
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     rules: tuple[RegisterRules, ...]
-    sizes: dict[tuple[RiskSignal, str], int]
+    sizes: dict[tuple[RiskSignal, str], int]  # patterns per (signal, register)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 (safe)
     except (OSError, yaml.YAMLError) as error:
         raise LexiconError(f"{path.name}: {error}") from error
     if not isinstance(data, dict):
@@ -64,7 +93,9 @@ def _pattern_list(value: Any, where: str) -> list[str]:
     return value
 
 
-def _compile_all(patterns: list[str], register: str, macros: dict[str, str], where: str) -> list[str]:
+def _compile_all(
+    patterns: list[str], register: str, macros: dict[str, str], where: str
+) -> list[CompiledPattern]:
     compiled = []
     for pattern in patterns:
         try:
@@ -74,12 +105,12 @@ def _compile_all(patterns: list[str], register: str, macros: dict[str, str], whe
     return compiled
 
 
-def _union(sources: list[str], suffix: str = "") -> re.Pattern[str] | None:
-    return re.compile("(?:" + "|".join(sources) + ")" + suffix) if sources else None
+def _union(patterns: list[CompiledPattern], suffix: str = "") -> re.Pattern[str] | None:
+    return re.compile("(?:" + "|".join(p.source for p in patterns) + ")" + suffix) if patterns else None
 
 
-def _signal_patterns(macros: dict[str, dict[str, str]]) -> dict[str, dict[RiskSignal, list[str]]]:
-    by_register: dict[str, dict[RiskSignal, list[str]]] = {r: {} for r in REGISTERS}
+def _signal_patterns(macros: dict[str, dict[str, str]]) -> dict[str, dict[RiskSignal, list[CompiledPattern]]]:
+    by_register: dict[str, dict[RiskSignal, list[CompiledPattern]]] = {r: {} for r in REGISTERS}
     for signal in RiskSignal:
         path = LEXICON_DIR / f"{signal.value}.yml"
         data = _read_yaml(path)
@@ -96,29 +127,52 @@ def _signal_patterns(macros: dict[str, dict[str, str]]) -> dict[str, dict[RiskSi
     return by_register
 
 
+def _index(
+    signals: dict[RiskSignal, list[CompiledPattern]],
+) -> tuple[dict[str, tuple[Hit, ...]], tuple[Hit, ...]]:
+    """Patterns by the words their hits start with; open-ended ones joined per signal."""
+    by_word: dict[str, list[Hit]] = defaultdict(list)
+    open_ended: list[tuple[RiskSignal, re.Pattern[str]]] = []
+    for signal, patterns in signals.items():
+        for pattern in (p for p in patterns if p.first_words is not None):
+            lazy = LazyPattern(pattern.source)
+            for word in pattern.first_words or ():
+                by_word[word].append((signal, lazy))
+        joined = _union([p for p in patterns if p.first_words is None])
+        if joined is not None:
+            open_ended.append((signal, joined))
+    return {word: tuple(hits) for word, hits in by_word.items()}, tuple(open_ended)
+
+
 def _register_rules(
-    register: str, signals: dict[RiskSignal, list[str]], modifiers: dict[str, Any], macros: dict[str, str]
+    register: str,
+    signals: dict[RiskSignal, list[CompiledPattern]],
+    modifiers: dict[str, Any],
+    macros: dict[str, str],
 ) -> RegisterRules:
     negation = modifiers.get("negation", {}).get(register, {})
     idioms = modifiers.get("idioms", {}).get(register)
     where = f"modifiers.yml [{register}]"
 
-    def listed(key: str) -> list[str]:
-        return (
-            _compile_all(_pattern_list(negation[key], f"{where} {key}"), register, macros, where)
-            if key in negation
-            else []
-        )
+    def listed(key: str) -> list[CompiledPattern]:
+        if key not in negation:
+            return []
+        return _compile_all(_pattern_list(negation[key], f"{where} {key}"), register, macros, where)
 
     cues, verb_cues, fillers = listed("cues"), listed("verb_cues"), listed("fillers")
-    chain = r"(?:\s+(?:" + "|".join(fillers) + "))*" if fillers else ""
+    look_alikes = listed("not_cues")
+    chain = r"(?:\s+(?:" + "|".join(f.source for f in fillers) + "))*" if fillers else ""
+    by_first_word, open_ended = _index(signals)
     return RegisterRules(
         register=register,
-        signals=tuple((s, re.compile("|".join(p))) for s, p in signals.items()),
+        by_first_word=by_first_word,
+        open_ended=open_ended,
+        clitics=LEADING_CLITICS[register],
         negation_before=_union(cues, chain + r"\s*$"),
+        not_negation_before=_union(look_alikes, chain + r"\s*$"),
         verb_negation_before=_union(verb_cues, chain + r"\s*$"),
         verb_start=re.compile(negation["verb_start"]) if "verb_start" in negation else None,
-        negation_start=re.compile("^(?:" + "|".join(cues) + ")") if cues else None,
+        negation_start=_union(cues),
         idioms=_union(_compile_all(_pattern_list(idioms, f"{where} idioms"), register, macros, where))
         if idioms is not None
         else None,

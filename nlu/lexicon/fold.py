@@ -4,8 +4,9 @@
 collapsed runs of three or more letters. The risk lexicon folds a little further, identically for
 its own entries and for the child's text, so that spelling variants meet:
 
-* ar: drop a bare hamza (شيء = شي), collapse doubled long vowels (ساعدووني), glue a lone و to the
-  next word (the Arabizi view writes "و ارتاح"), split a negating ما glued to its verb (مابدي).
+* ar: drop a bare hamza (شيء = شي), collapse doubled long vowels (ساعدووني), write the plural
+  verb ending وا as و (بيتمسخروا = بيتمسخرو), split عال into ع ال (عالسناب = ع السناب) and a
+  negating ما glued to its verb (مابدي), glue a lone و to the next word ("و ارتاح" = "وارتاح").
 * arabizi: apostrophes and the hamza digit 2 inside words go; kh→5, gh→8, ch→sh, 7→h, i→e, u→o,
   y before a consonant → e; a lone "w" is glued to the next word; every doubled letter collapses
   ("baddi" = "badi", "kteer" = "kter", "amoot" = "amot").
@@ -26,6 +27,8 @@ APOSTROPHES = re.compile(r"['’‘`´]")
 _AR_HAMZA = re.compile("ء")
 _AR_LONG_VOWEL_RUN = re.compile(r"([اوي])\1+")
 _AR_LONE_WAW = re.compile(r"(?<!\w)و\s+(?=\w)")
+_AR_PLURAL_ALEF = re.compile(r"(?<=\w)وا(?!\w)")
+_AR_GLUED_ALA = re.compile(r"(?<!\w)عال(?=\w\w)")
 _AR_GLUED_MA = re.compile(r"(?<!\w)ما(?=(?:بد|رح|بقدر|بعرف|عاد|بفكر|بحب|حدا|حد|في)(?!\w))")
 
 _AZ_GLUED_MA = re.compile(
@@ -76,6 +79,8 @@ def fold_ar(text: str) -> str:
     """Arabic-script matching form of normalised text."""
     text = _AR_HAMZA.sub("", text)
     text = _AR_LONG_VOWEL_RUN.sub(r"\1", text)
+    text = _AR_PLURAL_ALEF.sub("و", text)
+    text = _AR_GLUED_ALA.sub("ع ال", text)
     text = _AR_GLUED_MA.sub("ما ", text)
     return _AR_LONE_WAW.sub("و", text)
 
