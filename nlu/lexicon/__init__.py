@@ -109,10 +109,12 @@ def _union(patterns: list[CompiledPattern], suffix: str = "") -> re.Pattern[str]
     return re.compile("(?:" + "|".join(p.source for p in patterns) + ")" + suffix) if patterns else None
 
 
-def _signal_patterns(macros: dict[str, dict[str, str]]) -> dict[str, dict[RiskSignal, list[CompiledPattern]]]:
+def _signal_patterns(
+    directory: Path, macros: dict[str, dict[str, str]]
+) -> dict[str, dict[RiskSignal, list[CompiledPattern]]]:
     by_register: dict[str, dict[RiskSignal, list[CompiledPattern]]] = {r: {} for r in REGISTERS}
     for signal in RiskSignal:
-        path = LEXICON_DIR / f"{signal.value}.yml"
+        path = directory / f"{signal.value}.yml"
         data = _read_yaml(path)
         if data.get("signal") != signal.value:
             raise LexiconError(f"{path.name}: 'signal' must be {signal.value!r}")
@@ -180,12 +182,12 @@ def _register_rules(
 
 
 @cache
-def load_lexicon() -> Lexicon:
-    """The compiled lexicon; read from disk once per process."""
-    macro_data = _read_yaml(LEXICON_DIR / "macros.yml")
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    """The compiled lexicon in `directory` (the bundled one by default); read once per process."""
+    macro_data = _read_yaml(directory / "macros.yml")
     macros = {r: {**macro_data.get("all", {}), **macro_data.get(r, {})} for r in REGISTERS}
-    modifiers = _read_yaml(LEXICON_DIR / "modifiers.yml")
-    by_register = _signal_patterns(macros)
+    modifiers = _read_yaml(directory / "modifiers.yml")
+    by_register = _signal_patterns(directory, macros)
     rules = tuple(
         _register_rules(register, by_register[register], modifiers, macros[register])
         for register in REGISTERS

@@ -29,10 +29,12 @@ _AR_LONG_VOWEL_RUN = re.compile(r"([اوي])\1+")
 _AR_LONE_WAW = re.compile(r"(?<!\w)و\s+(?=\w)")
 _AR_PLURAL_ALEF = re.compile(r"(?<=\w)وا(?!\w)")
 _AR_GLUED_ALA = re.compile(r"(?<!\w)عال(?=\w\w)")
-_AR_GLUED_MA = re.compile(r"(?<!\w)ما(?=(?:بد|رح|بقدر|بعرف|عاد|بفكر|بحب|حدا|حد|في)(?!\w))")
+_AR_GLUED_MA = re.compile(
+    r"(?<!\w)ما(?=(?:بد|رح|بقدر|بعرف|عاد|عدت|بفكر|بحب|حدا|بقى|بقيت|بطيق)|(?:حد|في)(?!\w))"
+)
 
 _AZ_GLUED_MA = re.compile(
-    r"(?<![a-z0-9])ma(?=(?:bdi|bdy|baddi|badi|bidi|bedi|ra7|rah|3ad|ba2dar|b2dar)(?![a-z0-9]))"
+    r"(?<![a-z0-9])ma(?=bdi|bdy|baddi|badi|bidi|bedi|ra7|rah|3ad|ba2dar|b2dar|7ada|fi(?![a-z0-9]))"
 )
 _AZ_HAMZA = re.compile(r"(?<=[a-z])2|2(?=[a-z])")
 _AZ_Y_CONSONANT = re.compile(r"y(?![aeo])")
