@@ -74,6 +74,11 @@ _EN_CHAT_WORDS: dict[str, str] = {
     "kms": "kill myself",
     "kys": "kill yourself",
     "unalive": "kill",
+    "hes": "he is",
+    "shes": "she is",
+    "theyre": "they are",
+    "im": "i am",
+    "youre": "you are",
 }
 
 
