@@ -21,6 +21,7 @@ from nlu.lexicon.fold import APOSTROPHES, FOLDS
 from nlu.types import Language, RiskSignal
 
 _CLAUSE_BREAK = re.compile(r"[.!?؟،,;؛:\n]+")
+_CLAUSE_MARK = "ǀ"  # a letter (U+01C0) that normalisation keeps as a word of its own
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 _LATIN_LETTER = re.compile(r"[a-z]")
 _WORD = re.compile(r"\S+")
@@ -28,19 +29,19 @@ _SCRIPT_TEST = {"ar": _ARABIC_LETTER, "arabizi": _LATIN_LETTER, "en": _LATIN_LET
 
 
 def _clause_view(text: str) -> str:
-    """Normalised text that keeps clause breaks as "," tokens, so a negation stops at them."""
+    """Normalised text that keeps each clause break as a "ǀ" token, so a negation stops at it."""
     from nlu.normalize import normalize
 
-    clauses = (normalize(APOSTROPHES.sub("", part)) for part in _CLAUSE_BREAK.split(text))
-    return " , ".join(clause for clause in clauses if clause)
+    return normalize(_CLAUSE_BREAK.sub(f" {_CLAUSE_MARK} ", APOSTROPHES.sub("", text)))
 
 
 def _views(text: str, normalized: str, arabizi_view: str) -> dict[str, list[str]]:
     """The folded strings each register scans, without duplicates."""
     clauses = _clause_view(text)
-    base = [clauses, normalized] if clauses.replace(" , ", " ") != normalized else [clauses]
+    unmarked = " ".join(word for word in clauses.split(" ") if word != _CLAUSE_MARK)
+    base = [clauses, normalized] if unmarked != normalized else [clauses]
     sources = {
-        "ar": [*base, arabizi_view],
+        "ar": [*base, arabizi_view] if arabizi_view not in (normalized, unmarked) else base,
         "arabizi": base,
         "en": base,
         "any": [clauses or normalized],
@@ -93,7 +94,9 @@ def _scan(rules: RegisterRules, view: str, found: set[RiskSignal]) -> None:
             for signal, pattern in rules.by_first_word.get(key, ()):
                 if signal not in found and _counts(rules, view, pattern.match(view, word.start()), idioms):
                     found.add(signal)
-    for signal, pattern in rules.open_ended:
+    for signal, anchors, pattern in rules.open_ended:
+        if signal in found or (anchors is not None and not any(anchor in view for anchor in anchors)):
+            continue
         position = 0
         while signal not in found and (hit := pattern.search(view, position)):
             if _counts(rules, view, hit, idioms):

@@ -42,13 +42,20 @@ class LazyPattern:
         self.source = source
         self._compiled: re.Pattern[str] | None = None
 
-    def match(self, text: str, pos: int) -> re.Match[str] | None:
+    def _regex(self) -> re.Pattern[str]:
         if self._compiled is None:
             self._compiled = re.compile(self.source)
-        return self._compiled.match(text, pos)
+        return self._compiled
+
+    def match(self, text: str, pos: int) -> re.Match[str] | None:
+        return self._regex().match(text, pos)
+
+    def search(self, text: str, pos: int) -> re.Match[str] | None:
+        return self._regex().search(text, pos)
 
 
 Hit = tuple[RiskSignal, LazyPattern]
+OpenEnded = tuple[RiskSignal, frozenset[str] | None, LazyPattern]  # signal, anchors, pattern
 
 
 class LexiconError(NluError):
@@ -61,7 +68,7 @@ class RegisterRules:
 
     register: str
     by_first_word: dict[str, tuple[Hit, ...]]  # patterns a hit starting with this word may match
-    open_ended: tuple[tuple[RiskSignal, re.Pattern[str]], ...]  # start with a wildcard: searched everywhere
+    open_ended: tuple[OpenEnded, ...]  # start with a wildcard: searched wherever an anchor occurs
     clitics: tuple[str, ...]  # a glued "and"/"so" a first word may carry
     negation_before: re.Pattern[str] | None  # matches the end of the text before a hit
     not_negation_before: re.Pattern[str] | None  # "كل ما" (whenever) looks like a negation
@@ -131,18 +138,18 @@ def _signal_patterns(
 
 def _index(
     signals: dict[RiskSignal, list[CompiledPattern]],
-) -> tuple[dict[str, tuple[Hit, ...]], tuple[Hit, ...]]:
-    """Patterns by the words their hits start with; open-ended ones joined per signal."""
+) -> tuple[dict[str, tuple[Hit, ...]], tuple[OpenEnded, ...]]:
+    """Patterns by the words their hits start with, and the open-ended ones with their anchors."""
     by_word: dict[str, list[Hit]] = defaultdict(list)
-    open_ended: list[tuple[RiskSignal, re.Pattern[str]]] = []
+    open_ended: list[OpenEnded] = []
     for signal, patterns in signals.items():
         for pattern in (p for p in patterns if p.first_words is not None):
             lazy = LazyPattern(pattern.source)
             for word in pattern.first_words or ():
                 by_word[word].append((signal, lazy))
-        joined = _union([p for p in patterns if p.first_words is None])
-        if joined is not None:
-            open_ended.append((signal, joined))
+        open_ended.extend(
+            (signal, p.anchors, LazyPattern(p.source)) for p in patterns if p.first_words is None
+        )
     return {word: tuple(hits) for word, hits in by_word.items()}, tuple(open_ended)
 
 

@@ -50,6 +50,7 @@ class PatternError(ValueError):
 class CompiledPattern:
     source: str  # regex source, no flags
     first_words: FirstWords  # folded words a hit can start with
+    anchors: FirstWords  # a hit contains one of these strings (to skip hopeless searches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ class _Atom:
     optional: bool
     firsts: FirstWords
     single_word: bool  # matches inside one word (no space)
+    anchors: FirstWords = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class _Seq:
     regex: str
     firsts: FirstWords
     single_word: bool
+    anchors: FirstWords = None
 
 
 def _product(prefixes: FirstWords, atom: _Atom) -> FirstWords:
@@ -114,10 +117,16 @@ class _Parser:
             if any(o.firsts is None for o in options)
             else frozenset().union(*(o.firsts or () for o in options))
         )
+        anchors = (
+            None
+            if any(o.anchors is None for o in options)
+            else frozenset().union(*(o.anchors or () for o in options))
+        )
         return _Seq(
             "(?:" + "|".join(o.regex for o in options) + ")",
             firsts,
             all(o.single_word for o in options),
+            anchors,
         )
 
     def _sequence(self) -> _Seq:
@@ -176,7 +185,7 @@ class _Parser:
         self.pos = close + 1
         optional = self._peek() == "?"
         self.pos += optional
-        return _Atom(f"(?:{seq.regex})", optional, seq.firsts, seq.single_word)
+        return _Atom(f"(?:{seq.regex})", optional, seq.firsts, seq.single_word, seq.anchors)
 
     def _closing_paren(self) -> int:
         depth = 0
@@ -195,7 +204,7 @@ class _Parser:
         if not folded:
             raise PatternError(f"{raw!r} folds to nothing in {self.source!r}")
         regex = r"\s+".join(re.escape(word) for word in folded.split(" "))
-        return _Atom(regex, False, frozenset({folded}), " " not in folded)
+        return _Atom(regex, False, frozenset({folded}), " " not in folded, frozenset({folded}))
 
 
 def _assemble(words: list[list[_Atom]], gaps: list[str], source: str, clitic: str) -> _Seq:
@@ -222,7 +231,17 @@ def _assemble(words: list[list[_Atom]], gaps: list[str], source: str, clitic: st
         else:
             out.append(f"(?:{gaps[i - 1]}{body})?")
     single = len(words) == 1 and all(atom.single_word for atom in words[0])
-    return _Seq("".join(out), _sequence_firsts(words, optional), single)
+    required_atoms = [
+        a for atoms, opt in zip(words, optional, strict=True) if not opt for a in atoms if not a.optional
+    ]
+    return _Seq("".join(out), _sequence_firsts(words, optional), single, _best_anchors(required_atoms))
+
+
+def _best_anchors(atoms: list[_Atom]) -> FirstWords:
+    """The anchor set of the required atom whose shortest anchor is longest: a hit contains
+    every required atom's text, so one set is enough, and longer strings filter better."""
+    candidates = [a.anchors for a in atoms if a.anchors]
+    return max(candidates, key=lambda anchors: min(map(len, anchors)), default=None)
 
 
 def _sequence_firsts(words: list[list[_Atom]], optional: list[bool]) -> FirstWords:
@@ -264,4 +283,4 @@ def compile_pattern(pattern: str, register: str, fold: Callable[[str], str]) -> 
     seq = _Parser(" ".join(pattern.split()), fold, _WORD_CLITIC[register]).parse()
     clitics = LEADING_CLITICS[register]
     leading = "(?:" + "|".join(clitics) + ")?" if clitics else ""
-    return CompiledPattern(rf"(?<!\w){leading}{seq.regex}(?!\w)", seq.firsts)
+    return CompiledPattern(rf"(?<!\w){leading}{seq.regex}(?!\w)", seq.firsts, seq.anchors)
