@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import event
@@ -14,6 +15,8 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # hide_parameters: SQL logs and database errors must never carry what a child wrote.
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
+        # aiosqlite logs every statement with its parameters at DEBUG: never let them through.
+        logging.getLogger("aiosqlite").setLevel(logging.WARNING)
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
