@@ -261,7 +261,10 @@ async def assign_counselor(
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         await session.rollback()
+        # The rollback expired every loaded object; reload what callers still use (no lazy IO later).
         await session.refresh(conversation)
+        if counselor in session:
+            await session.refresh(counselor)
         raise AlreadyTakenError(f"conversation {conversation.id}")
     session.add(TransitionRecord.of(conversation.id, move))
     await session.commit()

@@ -246,3 +246,26 @@ async def test_erasing_keeps_only_anonymous_statistics(sessions, bus) -> None:
     assert stored.child_key is None and stored.first_child_text is None
     assert stored.risk_level == 2 and stored.state == "bot"
     assert queue == []
+
+
+async def test_a_late_take_is_refused_and_leaves_the_counselor_usable(sessions, bus) -> None:
+    conversation = await new_chat(sessions)
+    async with sessions() as session:
+        await create_staff(session, username="sami", role=Role.COUNSELOR, password="correct horse battery")
+        await create_staff(session, username="rana", role=Role.COUNSELOR, password="correct horse battery")
+        conversation = await repository.get_conversation(session, conversation.id)
+        await actions.request_counselor(session, bus, conversation, actor="child", reason="ask", now=T0)
+
+    async with sessions() as late, sessions() as early:
+        rana = await repository.find_staff_by_username(late, "rana")
+        stale = await repository.get_conversation(late, conversation.id)  # still "waiting" here
+        sami = await repository.find_staff_by_username(early, "sami")
+        await actions.assign_counselor(
+            early, bus, await repository.get_conversation(early, conversation.id), counselor=sami, now=T0
+        )
+
+        with pytest.raises(AlreadyTakenError):
+            await actions.assign_counselor(late, bus, stale, counselor=rana, now=T0)
+
+        assert rana is not None and rana.username == "rana"  # no lazy load after the rollback
+        assert stale.state == ConversationState.LIVE.value and stale.counselor_id == sami.id
