@@ -124,17 +124,21 @@ class Counselor:
         )
         assert response.status_code == 303, response.status_code
 
-    async def take_one(self) -> int | None:
-        page = await self.http.get("/console/queue")
-        ids = ITEM.findall(page.text)
-        token = CSRF.search(page.text)
-        for conversation_id in ids:
-            response = await self.http.post(
-                f"/console/conversations/{conversation_id}/take",
-                data={"csrf_token": token.group(1) if token else ""},
-            )
-            if response.status_code == 303 and "/conversations/" in response.headers.get("location", ""):
-                return int(conversation_id)
+    async def take_one(self, rank: int, of: int) -> int | None:
+        """Take one waiting chat; counselor k tries the k-th entries first, as colleagues would."""
+        try:
+            page = await self.http.get("/console/queue")
+            waiting = [i for i in ITEM.findall(page.text) if int(i) not in self.sockets]
+            token = CSRF.search(page.text)
+            for conversation_id in (waiting[rank::of] + waiting)[:3]:
+                response = await self.http.post(
+                    f"/console/conversations/{conversation_id}/take",
+                    data={"csrf_token": token.group(1) if token else ""},
+                )
+                if response.status_code == 303 and "/conversations/" in response.headers.get("location", ""):
+                    return int(conversation_id)
+        except httpx.HTTPError:
+            return None
         return None
 
     async def open_chat(self, conversation_id: int) -> None:
@@ -250,7 +254,9 @@ async def run(children_n: int, counselors_n: int, rounds: int, round_secs: float
         taken = 0
         take_started = time.time()
         while taken < children_n and time.time() - take_started < 600:
-            results = await asyncio.gather(*(c.take_one() for c in counselors))
+            results = await asyncio.gather(
+                *(c.take_one(k, len(counselors)) for k, c in enumerate(counselors))
+            )
             got = [(c, r) for c, r in zip(counselors, results, strict=True) if r is not None]
             if not got:
                 await asyncio.sleep(0.2)
