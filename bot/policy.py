@@ -421,7 +421,8 @@ def _while_live(read: _Read, situation: Situation, base: Decision) -> Decision:
 
 
 def _while_waiting(read: _Read, situation: Situation, base: Decision) -> Decision:
-    if _newly_higher(read, situation):
+    # No person is with the child yet: every imminent message gets the crisis reply again.
+    if _newly_higher(read, situation) or read.level >= RiskLevel.IMMINENT:
         return replace(base, replies=(Reply(parts=_safety_parts(read)),))
     if read.command in {CANCEL, STOP} or (read.command is None and cues.is_cancel(read.text)):
         return replace(base, replies=(_one(STOPPED if read.command == STOP else CANCELLED),), cancel=True)

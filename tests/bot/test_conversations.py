@@ -366,6 +366,15 @@ SCRIPTS: tuple[Script, ...] = (
         steps=(s("مرحبا", W), s("هو جاي هلأ ع الدار", CRISIS_DANGER, RISK_QUEUED, state="waiting", level=3)),
     ),
     Script(
+        name="every imminent message while waiting gets the crisis reply again",
+        lang="en",
+        steps=(
+            s("hi", W),
+            s("I want to kill myself", CRISIS_SELF_HARM, RISK_QUEUED, state="waiting", level=3),
+            s("he's outside my house right now", CRISIS_DANGER, state="waiting", level=3),
+        ),
+    ),
+    Script(
         name="immediate danger in english",
         lang="en",
         steps=(
