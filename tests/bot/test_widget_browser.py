@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from escalation import actions, repository
 from escalation.models import utc_now
@@ -18,17 +17,6 @@ from escalation.relay import post_counselor_message, signal_typing
 from tests.cast import Cast
 from tests.conftest import LiveServer, free_port
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 WAIT_MS = 60_000  # a safety net: the first reply of a run trains the NLU
 ITEMS = '[data-sanad="messages"] li[data-sanad-author]'
 READ_ITEMS = (
@@ -37,20 +25,8 @@ READ_ITEMS = (
 
 
 @pytest.fixture
-async def widget_browser() -> AsyncIterator[Browser]:
-    home = tempfile.mkdtemp(prefix="sanad-widget-chromium-")
-    env = {"HOME": home, "XDG_CONFIG_HOME": f"{home}/.config", "XDG_CACHE_HOME": f"{home}/.cache"}
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
-        try:
-            yield browser
-        finally:
-            await browser.close()
-
-
-@pytest.fixture
-async def child_page(widget_browser: Browser, live_server: LiveServer) -> AsyncIterator[Page]:
-    context = await widget_browser.new_context(viewport={"width": 420, "height": 760}, locale="ar")
+async def child_page(browser: Browser, live_server: LiveServer) -> AsyncIterator[Page]:
+    context = await browser.new_context(viewport={"width": 420, "height": 760}, locale="ar")
     page = await context.new_page()
     page.set_default_timeout(WAIT_MS)
     await page.goto(f"{live_server.base_url}/")
@@ -240,9 +216,9 @@ async def school_site(live_server: LiveServer) -> AsyncIterator[str]:
 
 
 async def test_on_another_sites_page_the_widget_chats_and_exits_where_the_site_said(
-    widget_browser: Browser, school_site: str, artifacts_dir: Path
+    browser: Browser, school_site: str, artifacts_dir: Path
 ) -> None:
-    context = await widget_browser.new_context(viewport={"width": 1024, "height": 760})
+    context = await browser.new_context(viewport={"width": 1024, "height": 760})
     page = await context.new_page()
     page.set_default_timeout(WAIT_MS)
     await page.goto(f"{school_site}/")
