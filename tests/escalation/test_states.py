@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import product
 
 import pytest
 
 from escalation.errors import TransitionRefusedError
-from escalation.queue import order_queue, position_in_queue, waiting_secs
+from escalation.queue import waiting_secs
 from escalation.states import ALLOWED_TRANSITIONS, ConversationState, check_transition
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -48,23 +48,10 @@ def test_transition_outside_spec_is_refused(source, target) -> None:
 
 
 class Item:
-    def __init__(self, id: int, risk_level: int, minutes_ago: int | None) -> None:
-        self.id = id
-        self.risk_level = risk_level
-        self.waiting_since = None if minutes_ago is None else NOW.replace(minute=0) - _minutes(minutes_ago)
+    def __init__(self, minutes_ago: int | None) -> None:
+        self.waiting_since = None if minutes_ago is None else NOW - timedelta(minutes=minutes_ago)
 
 
-def _minutes(n: int):  # type: ignore[no-untyped-def]
-    from datetime import timedelta
-
-    return timedelta(minutes=n)
-
-
-def test_queue_puts_highest_risk_first_then_longest_waiting() -> None:
-    items = [Item(1, 0, 30), Item(2, 3, 1), Item(3, 2, 5), Item(4, 2, 10), Item(5, 0, 40)]
-
-    ordered = order_queue(items)
-
-    assert [i.id for i in ordered] == [2, 4, 3, 5, 1]
-    assert position_in_queue(ordered, 3) == 3
-    assert waiting_secs(items[0], NOW) == 30 * 60
+def test_waiting_time_counts_from_the_moment_the_child_was_queued() -> None:
+    assert waiting_secs(Item(30), NOW) == 30 * 60
+    assert waiting_secs(Item(None), NOW) == 0
