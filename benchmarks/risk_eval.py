@@ -5,7 +5,7 @@ risk level reaches the level of X), the false-alarm rate (share of `none` rows a
 issue's target), the share of `none` rows at level ≥ 1 (informative), and the mean time per
 message. Only aggregate numbers are printed, never the rows: these sets are for evaluation only.
 
-    .venv/bin/python benchmarks/risk_eval.py [EVAL_DATA_DIR]   # default ../shared/eval-data
+    .venv/bin/python benchmarks/risk_eval.py [EVAL_DATA_DIR | FILE.csv ...]   # default ../shared/eval-data
 """
 
 from __future__ import annotations
@@ -54,8 +54,13 @@ def evaluate_file(path: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> None:
-    root = Path(argv[1]) if len(argv) > 1 else DEFAULT_DIR
-    report = {path.parent.name: evaluate_file(path) for path in sorted(root.glob("*/eval.csv"))}
+    paths = [Path(arg) for arg in argv[1:]] or [DEFAULT_DIR]
+    report: dict[str, Any] = {}
+    for path in paths:
+        if path.is_dir():
+            report.update({f.parent.name: evaluate_file(f) for f in sorted(path.glob("*/eval.csv"))})
+        else:
+            report[path.name] = evaluate_file(path)
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
 

@@ -142,6 +142,14 @@ def evaluate_risk(engine: NluEngine, rows: Sequence[tuple[str, str]]) -> dict[st
         "macro_f1": _macro(table),
         "per_label": table,
         "risk_recall": _share(sum(r.level >= _label_level(t) for t, r in at_risk), len(at_risk)),
+        "risk_recall_by_label": {
+            label: _share(
+                sum(r.level >= _label_level(t) for t, r in at_risk if t == label),
+                sum(t == label for t, _ in at_risk),
+            )
+            for label in labels
+            if label != NONE_LABEL
+        },
         "false_alarm_rate": _share(sum(r.level >= RiskLevel.HIGH for r in benign), len(benign)),
         "levels": dict(sorted(Counter(str(int(r.level)) for r in risks).items())),
     }
@@ -185,6 +193,8 @@ def holdout_report(data: TrainingData) -> dict[str, Any]:
     report = evaluate_intents(engine, test)
     risk_rows = [(text, intent if intent in _SIGNALS else NONE_LABEL) for text, intent in test]
     risk = evaluate_risk(engine, risk_rows)
-    report["risk"] = {k: risk[k] for k in ("risk_recall", "false_alarm_rate", "per_label")}
+    report["risk"] = {
+        k: risk[k] for k in ("risk_recall", "risk_recall_by_label", "false_alarm_rate", "per_label")
+    }
     report["threshold"] = engine.model.threshold
     return report

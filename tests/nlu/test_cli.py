@@ -12,7 +12,7 @@ from nlu.cli import run
 from nlu.training_data import load_training_data
 from tests.nlu.conftest import FIXTURE_DIR
 
-RISK_METRICS = {"accuracy", "macro_f1", "per_label", "risk_recall", "false_alarm_rate"}
+RISK_METRICS = {"accuracy", "macro_f1", "per_label", "risk_recall", "risk_recall_by_label", "false_alarm_rate"}
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +100,7 @@ def test_eval_risk_csv_reports_recall_and_false_alarms(
     assert code == 0
     assert set(report) >= RISK_METRICS
     assert report["risk_recall"] == 1.0
+    assert report["risk_recall_by_label"] == {"self_harm": 1.0}
     assert report["false_alarm_rate"] == 0.0
     assert report["per_label"]["self_harm"]["support"] == 2
 
