@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -29,6 +29,7 @@ from escalation.models import (
     Staff,
     TransitionRecord,
 )
+from escalation.retention import erase_texts
 from escalation.states import ConversationState, check_transition
 from nlu.types import SIGNAL_LEVEL, RiskSignal
 
@@ -368,11 +369,11 @@ async def audit(
 async def erase_conversation(
     session: AsyncSession, bus: MessageBus, conversation: Conversation, *, now: datetime
 ) -> None:
-    """The child's /delete: messages and identifiers go; the anonymous case statistics stay."""
+    """The child's /delete: messages, notes and identifiers go; the anonymous case statistics stay."""
     if conversation.state == ConversationState.WAITING.value:
         _move(session, conversation, ConversationState.BOT, actor="child", reason="deleted by child", now=now)
         conversation.waiting_since = None
-    await session.execute(delete(Message).where(Message.conversation_id == conversation.id))
+    await erase_texts(session, [conversation.id])
     conversation.child_key = None
     conversation.channel_address = None
     conversation.first_child_text = None

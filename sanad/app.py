@@ -15,10 +15,14 @@ from bot.engine import build_engine
 from console import install_console
 from escalation.bus import InProcessBus, MessageBus
 from escalation.db import make_engine, make_sessions
+from escalation.models import utc_now
+from escalation.retention import run_retention
 from escalation.tasks import TaskSupervisor
 from sanad.settings import Settings
 
 log = logging.getLogger(__name__)
+
+RETENTION_EVERY_SECS = 3600  # transcripts past SANAD_RETENTION_DAYS go within the hour
 
 
 def resolve_secret(settings: Settings) -> str:
@@ -57,6 +61,15 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.dialogue = build_engine(app.state.sessions, app.state.bus, settings, secret=secret)
         # Load (or, on first run, train) the NLU before serving: no child waits for it.
         await app.state.dialogue.warm_up()
+        app.state.tasks.spawn(
+            run_retention(
+                app.state.sessions,
+                retention_days=settings.retention_days,
+                every_secs=RETENTION_EVERY_SECS,
+                clock=utc_now,
+            ),
+            name="retention",
+        )
         for hook in app.state.startup_hooks:
             await hook(app)
         try:

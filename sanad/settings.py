@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,7 +32,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Hebron"
     expected_wait_minutes: int = 5
     imminent_alert_secs: int = 60
-    retention_days: int = 90
+    retention_days: int = Field(default=90, ge=1)
     max_message_chars: int = 2000
     login_max_failures: int = 5
     login_lockout_secs: int = 900
