@@ -46,6 +46,7 @@ REQUIRED_RESPONSES: tuple[str, ...] = tuple(
             "utter_ask_human_offline",
             "utter_risk_queued",
             "utter_waiting_still",
+            "utter_waiting_imminent",
             "utter_cancelled",
             "utter_counselor_joined",
             "utter_conversation_closed",
@@ -82,6 +83,7 @@ REQUIRED_NUMBERS: Mapping[str, tuple[str, ...]] = {
     "utter_ask_human_offline": ("121", "100", "101"),
     "utter_bot_info": ("121", "100", "101"),
     "utter_concern_offer": ("121",),
+    "utter_waiting_imminent": ("121", "100", "101"),
 }
 # Sent while a counselor is being called or is present: a "talk to a person" button makes no sense.
 WITHOUT_PERSON_BUTTON = frozenset(
@@ -90,6 +92,7 @@ WITHOUT_PERSON_BUTTON = frozenset(
         "utter_risk_queued",
         "utter_ask_human_offline",
         "utter_waiting_still",
+        "utter_waiting_imminent",
         "utter_counselor_joined",
     }
 )

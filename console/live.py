@@ -31,6 +31,7 @@ from console.deps import console_session, load_staff
 from console.pages import base_context, render_template
 from console.views import MessageView, load_queue
 from escalation import actions, relay, repository
+from escalation.alerts import ALERT_REASON
 from escalation.bus import (
     QUEUE_TOPIC,
     ConversationChanged,
@@ -146,10 +147,13 @@ async def queue_socket(websocket: WebSocket) -> None:
 async def _push_queue(sender: Sender, sub: Subscription, staff: Staff) -> None:
     dirty = asyncio.Event()
     shown: set[int] = set()
+    alerts: set[int] = set()  # unanswered imminent chats announced since the last push
 
     async def listen() -> None:
         async for event in sub:
             if isinstance(event, ConversationChanged) and _touches_queue(event, shown, staff):
+                if event.reason == ALERT_REASON:
+                    alerts.add(event.conversation_id)
                 dirty.set()
 
     listener = asyncio.create_task(listen())
@@ -159,7 +163,9 @@ async def _push_queue(sender: Sender, sub: Subscription, staff: Staff) -> None:
             await dirty.wait()
             dirty.clear()
             shown.clear()
-            shown.update(await _send_queue(sender, staff))
+            alerted = sorted(alerts)
+            alerts.clear()
+            shown.update(await _send_queue(sender, staff, alerted))
     finally:
         listener.cancel()
 
@@ -170,7 +176,7 @@ def _touches_queue(event: ConversationChanged, shown: set[int], staff: Staff) ->
     return event.conversation_id in shown or event.counselor_id == staff.id
 
 
-async def _send_queue(sender: Sender, staff: Staff) -> set[int]:
+async def _send_queue(sender: Sender, staff: Staff, alerted: list[int]) -> set[int]:
     websocket = sender.websocket
     async with websocket.app.state.sessions() as session:
         view = await load_queue(session, staff, utc_now())
@@ -182,6 +188,7 @@ async def _send_queue(sender: Sender, staff: Staff) -> set[int]:
             "mine_html": render_template(websocket.app, "queue/_mine.html", context),
             "count": len(view.queue),
             "ids": [c.id for c in view.queue],
+            "alerted": [i for i in alerted if i in view.shown_ids],
         }
     )
     return set(view.shown_ids)

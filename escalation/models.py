@@ -129,6 +129,8 @@ class Conversation(Base):
     waiting_since: Mapped[datetime | None] = mapped_column(default=None)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
     erased_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Last time an unanswered level-3 wait was alerted (SANAD_IMMINENT_ALERT_SECS); see alerts.py.
+    alerted_at: Mapped[datetime | None] = mapped_column(default=None)
     unreachable: Mapped[bool] = mapped_column(default=False)  # e.g. the child blocked the bot
     dialogue_state: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the engine's own notes
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from bot.alerts import run_imminent_watch
 from bot.channels.widget import install_widget
 from bot.engine import build_engine
 from console import install_console
@@ -69,6 +70,10 @@ def create_app(settings: Settings) -> FastAPI:
                 clock=utc_now,
             ),
             name="retention",
+        )
+        app.state.tasks.spawn(
+            run_imminent_watch(app.state.dialogue, after_secs=settings.imminent_alert_secs),
+            name="imminent-watch",
         )
         for hook in app.state.startup_hooks:
             await hook(app)

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     counselor_hours: str = "08:00-22:00"
     timezone: str = "Asia/Hebron"
     expected_wait_minutes: int = 5
-    imminent_alert_secs: int = 60
+    imminent_alert_secs: int = Field(default=60, ge=5)
     retention_days: int = Field(default=90, ge=1)
     max_message_chars: int = 2000
     login_max_failures: int = 5

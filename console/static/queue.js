@@ -1,5 +1,6 @@
 // The queue page: swaps in the server-rendered queue on every push, and sounds an alert
-// (Web Audio, after the counselor switched sound on) when a new imminent-risk chat appears.
+// (Web Audio, after the counselor switched sound on) when a new imminent-risk chat appears and
+// again whenever the server reports one still unanswered after SANAD_IMMINENT_ALERT_SECS.
 import { connect } from "./console.js";
 
 const root = document.querySelector("[data-queue-socket]");
@@ -63,12 +64,14 @@ function showQueue(frame) {
   knownImminent = now;
   document.title = frame.count ? `(${frame.count}) ${baseTitle}` : baseTitle;
   announcer.textContent = queueList.querySelector(".queue__count")?.textContent.trim() ?? "";
-  if (fresh.length) {
-    for (const id of fresh) {
-      queueList.querySelector(`[data-conversation-id="${CSS.escape(id)}"]`)?.classList.add("queue__item--new");
-    }
-    beep();
+  const alerted = (frame.alerted ?? []).map(String);
+  for (const id of fresh) {
+    queueList.querySelector(`[data-conversation-id="${CSS.escape(id)}"]`)?.classList.add("queue__item--new");
   }
+  for (const id of alerted) {
+    queueList.querySelector(`[data-conversation-id="${CSS.escape(id)}"]`)?.classList.add("queue__item--overdue");
+  }
+  if (fresh.length || alerted.length) beep();
 }
 
 soundButton.addEventListener("click", () => setSound(soundButton.getAttribute("aria-pressed") !== "true"));

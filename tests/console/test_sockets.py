@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Mapping
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from bot.alerts import remind_unanswered
 from escalation import actions, relay, repository
 from escalation.bus import MessagePosted, Typing, conversation_topic
 from escalation.models import utc_now
@@ -66,6 +69,24 @@ async def test_queue_socket_pushes_the_new_order_when_a_riskier_chat_arrives(
 
     assert pushed["ids"] == [urgent.id, calm.id]
     assert f'data-conversation-id="{urgent.id}" data-risk="3"' in pushed["queue_html"]
+
+
+async def test_queue_socket_alerts_again_when_an_imminent_chat_stays_unanswered(
+    live_server: LiveServer, client: httpx.AsyncClient, cast: Cast, app: FastAPI
+) -> None:
+    urgent = await queue_chat(cast, child="lina", first_message="بدي موت", signals=["self_harm"], waited_mins=3)
+    await cast.log_in(client, "sami")
+    async with connect(
+        f"{live_server.ws_url}/console/queue/socket", additional_headers=cookie_header(client)
+    ) as ws:
+        await next_frame(ws, "queue")
+
+        await remind_unanswered(app.state.dialogue, after_secs=60)  # or the server's own watch did
+        while not (pushed := await next_frame(ws, "queue"))["alerted"]:
+            pass
+
+    assert pushed["alerted"] == [urgent.id]
+    assert re.search(rf'queue__item--overdue"\s+data-conversation-id="{urgent.id}"', pushed["queue_html"])
 
 
 async def test_queue_socket_moves_a_taken_chat_to_my_live_chats(
