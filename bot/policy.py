@@ -12,7 +12,8 @@ Precedence, highest first:
 3. risk ≥ 2: the vetted templates (crisis first, then the strongest high signal) in the same
    message, and the hand-off with an honest wait (or the offline text). While `waiting` or `live`
    only a level higher than the conversation had gets its template: it is queued already;
-4. `waiting`: cancel / stop, "still waiting" (once per wait, or when asked); `live`: silence;
+4. `waiting`: cancel / stop, FAQ answers (a topic asked or tapped), "still waiting" (once per
+   wait, or when asked); `live`: silence;
 5. `bot`: commands and buttons, the safe word and `ask_human`, the answer to the question the bot
    asked last (notes["pending"]), risk 1, then the intent (low confidence → two topics + a person).
 
@@ -127,6 +128,8 @@ CONCERN_TOPICS: frozenset[Intent] = frozenset(
 NAVIGATION = frozenset({"topics", "regional_resources", "parent_prevention"})
 NAVIGATION_PREFIXES = ("platform_",)
 CLARIFY_TOPICS = 2
+# Topics answered while a child waits for a counselor; distress is theirs to hear, not an FAQ.
+_WAITING_FAQ = _TOPICS - {Intent.ASK_HUMAN.value, Intent.DISTRESS.value}
 MIN_TOPIC_CONFIDENCE = 0.05  # below this a ranked topic is noise: ask in other words instead
 
 # Notes kept in Conversation.dialogue_state.
@@ -429,11 +432,25 @@ def _while_waiting(read: _Read, situation: Situation, base: Decision) -> Decisio
     if read.command == HELP:
         return _say(base, HELP_TEXT)
     asked = read.command in {HUMAN, ASK_HUMAN, START} or read.intent is Intent.ASK_HUMAN
+    if not asked and (topic := _waiting_topic(read, situation)) is not None:
+        return _say(base, f"utter_{topic}")  # CONTENT-BRIEF §4: while waiting, keep answering FAQ
     checked_in = situation.notes.get(NOTE_STILL_WAITING_FOR) == situation.waiting_since
     if asked or not checked_in:
         notes = {**base.notes, NOTE_STILL_WAITING_FOR: situation.waiting_since}
         return replace(base, replies=(_one(WAITING_STILL),), notes=notes)
     return base  # quiet: the counselor will read it
+
+
+def _waiting_topic(read: _Read, situation: Situation) -> str | None:
+    """The FAQ topic a waiting child asks about (text or button); feelings are left for the
+    counselor (a check-in), and so is anything the model is unsure of."""
+    if read.command is not None:
+        name = read.command.removeprefix("/")
+        navigable = name in NAVIGATION or name.startswith(NAVIGATION_PREFIXES)
+        if name in _WAITING_FAQ or (navigable and f"utter_{name}" in situation.responses):
+            return name
+        return None
+    return read.intent.value if read.intent.value in _WAITING_FAQ else None
 
 
 def _hand_off_notice(situation: Situation, *, after_risk: bool) -> Say:

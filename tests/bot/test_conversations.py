@@ -262,6 +262,8 @@ SCRIPTS: tuple[Script, ...] = (
             ),
             s("ok", "utter_waiting_still", state="waiting"),
             s("thanks", silent=True, state="waiting"),
+            s("how do i get a picture taken down from instagram", "utter_image_removal", state="waiting"),
+            s("ok", silent=True, state="waiting"),
         ),
     ),
     Script(

@@ -163,13 +163,36 @@ def test_the_safe_word_reaches_a_person(text: str) -> None:
 def test_while_waiting_the_bot_checks_in_once_then_stays_quiet() -> None:
     waiting = Situation(state=ConversationState.WAITING, risk_level=1, waiting_since="t1")
 
-    first = decide(parsed("scam"), waiting)
+    first = decide(parsed("distress", text="خايفة كتير"), waiting)
     second = decide(
-        parsed("scam"), Situation(state=ConversationState.WAITING, notes=first.notes, waiting_since="t1")
+        parsed("out_of_scope"), Situation(state=ConversationState.WAITING, notes=first.notes, waiting_since="t1")
     )
 
     assert first.reply_names == ["utter_waiting_still"]
     assert second.replies == ()
+
+
+@pytest.mark.parametrize(
+    ("turn", "answer"),
+    [
+        (parsed("image_removal", text="كيف بشيل صورتي عن النت"), "utter_image_removal"),
+        (parsed("report_police", text="how do i report to the police"), "utter_report_police"),
+        (Turn(command="/block_report"), "utter_block_report"),
+    ],
+)
+def test_while_waiting_a_question_gets_its_answer_and_the_child_stays_queued(turn: Turn, answer: str) -> None:
+    waiting = Situation(state=ConversationState.WAITING, risk_level=2, waiting_since="t1")
+
+    decision = decide(turn, waiting)
+
+    assert decision.reply_names == [answer]
+    assert (decision.escalate, decision.cancel) == (None, False)
+
+
+def test_while_waiting_an_unsure_guess_is_not_answered_as_a_topic() -> None:
+    waiting = Situation(state=ConversationState.WAITING, notes={"still_waiting_for": "t1"}, waiting_since="t1")
+
+    assert decide(parsed("nlu_fallback", text="امم"), waiting).replies == ()
 
 
 def test_while_live_a_new_crisis_still_gets_the_crisis_template() -> None:
