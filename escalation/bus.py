@@ -108,6 +108,11 @@ class Subscription(Protocol):
 class MessageBus(Protocol):
     async def publish(self, event: Event) -> None: ...
     async def subscribe(self, *topics: str) -> Subscription: ...
+    async def hold(self, key: str, *, ttl_secs: float) -> bool:
+        """Whether this worker holds `key` for the next `ttl_secs` (took it now, or held it and
+        extends it). Every worker sees every event; a hold names the one that acts on it."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -159,6 +164,9 @@ class InProcessBus:
                 if id(sub) not in seen:
                     seen.add(id(sub))
                     sub.offer(event)
+
+    async def hold(self, key: str, *, ttl_secs: float) -> bool:
+        return True  # one process is the only worker
 
     async def subscribe(self, *topics: str) -> QueueSubscription:
         sub = QueueSubscription(topics, self._remove)

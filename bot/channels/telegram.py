@@ -289,7 +289,7 @@ async def start_telegram(
     channel = TelegramChannel(bot, dialogue, webhook_secret=settings.telegram_webhook_secret)
     sender = None
     if deliver:
-        sender = TelegramSender(bot, sessions)
+        sender = TelegramSender(bot, sessions, hold=bus.hold)
         subscription = await bus.subscribe(channel_topic(TELEGRAM))  # before returning: no reply missed
         sender.attach(tasks.spawn(sender.run(subscription), name="telegram-sender"), subscription)
     return TelegramRuntime(bot=bot, channel=channel, sender=sender)

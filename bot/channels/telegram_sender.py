@@ -6,6 +6,11 @@ keyboard. Each conversation has its own lane (a queue and a worker), so replies 
 and a chat that Telegram slows down with 429 `retry_after` does not hold back anyone else.
 403 (the child blocked the bot) marks the conversation unreachable. Delivery is best effort like
 the bus itself: the database is the record, a reply lost to a crash is not re-sent.
+
+With several workers (Redis bus) every worker receives every event; each conversation is held by
+one worker (`MessageBus.hold`), which alone sends to that chat, so nothing is sent twice and
+replies stay in order. A hold lapses HOLD_SECS after that worker's last delivery and is released
+when the worker stops; replies to a chat held by a worker that crashed are lost for that long.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from aiogram import Bot
 from aiogram.enums import ChatAction
@@ -41,6 +46,13 @@ MAX_ATTEMPTS = 5  # 429s and network errors; then the message is given up (and l
 NETWORK_BACKOFF_SECS = (1.0, 2.0, 5.0, 10.0)
 TYPING_REFRESH_SECS = 4.0  # Telegram shows "typing…" for about 5 s per sendChatAction
 LANE_IDLE_SECS = 60.0  # a conversation's worker ends after this long without anything to send
+
+HOLD_SECS = 10.0  # a worker keeps a chat while it keeps sending to it; a crashed worker's lapse
+
+
+class Hold(Protocol):
+    async def __call__(self, key: str, *, ttl_secs: float) -> bool: ...
+
 
 Sleep = Callable[[float], Awaitable[None]]
 Outbound = MessagePosted | Typing
@@ -100,10 +112,16 @@ class TelegramSender:
     """Delivers a conversation's outbound events to its Telegram chat, in order, one lane each."""
 
     def __init__(
-        self, bot: Bot, sessions: async_sessionmaker[AsyncSession], *, sleep: Sleep = asyncio.sleep
+        self,
+        bot: Bot,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        hold: Hold | None = None,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.bot = bot
         self.sessions = sessions
+        self._hold = hold
         self._sleep = sleep
         self._lanes: dict[int, asyncio.Queue[Outbound]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
@@ -157,6 +175,10 @@ class TelegramSender:
                 queue.task_done()
 
     async def deliver(self, event: Outbound) -> None:
+        if self._hold is not None and not await self._hold(
+            f"telegram:conversation:{event.conversation_id}", ttl_secs=HOLD_SECS
+        ):
+            return  # another worker delivers this conversation (in order); see the module docstring
         chat_id = await self._chat_id(event.conversation_id)
         if chat_id is None:
             log.info("telegram: conversation=%s has no chat (erased?), not sent", event.conversation_id)

@@ -660,3 +660,31 @@ async def test_with_redis_the_web_app_alone_sends_so_no_reply_goes_out_twice(
 
 async def _at_least(items: list[T], count: int) -> bool:
     return len(items) >= count
+
+
+async def test_with_redis_two_web_workers_send_each_reply_once_and_in_order(
+    telegram_api: FakeTelegramApi, db_url: str, tmp_path: Path, nlu_model_path: Path, redis_url: str
+) -> None:
+    settings = make_settings(
+        db_url,
+        tmp_path,
+        nlu_model_path,
+        redis_url=redis_url,
+        telegram_token=TOKEN,
+        telegram_api_url=telegram_api.base_url,
+        telegram_webhook_secret=WEBHOOK_SECRET,
+    )
+    worker_a, worker_b = create_app(settings), create_app(settings)
+
+    async with worker_a.router.lifespan_context(worker_a), worker_b.router.lifespan_context(worker_b):
+        await asyncio.sleep(0.3)  # both workers' senders are listening on Redis
+        async with webhook_line(worker_a, telegram_api, settings) as child_line:
+            await child_line.send(text_update(telegram_api, LINA, "السلام عليكم"))
+            await child_line.send(text_update(telegram_api, LINA, ASK_FOR_PERSON))
+            [conversation] = await eventually(lambda: _waiting(worker_a))
+            said = [m.text for m in await messages_of(worker_a, conversation.id) if m.author_kind == "bot"]
+            await eventually(lambda: _at_least(telegram_api.sent_to(LINA), len(said)))
+            await asyncio.sleep(0.5)  # a second copy from the other worker would have arrived by now
+
+    assert len(said) >= 2
+    assert [params["text"] for params in telegram_api.sent_to(LINA)] == said
