@@ -3,7 +3,9 @@
 `parse` is synchronous and pure: normalise, detect the register, build the Arabizi view, rank
 intents, then combine risk. Risk = lexicon signals ∪ model signal, where the model adds the
 signal of its top intent when that is a risk intent at or above the confidence learned for its
-level (`NluModel.signal_thresholds`). The model may raise risk; it never removes a lexicon signal.
+level (`NluModel.signal_thresholds`), unless the lexicon's `model_guards` say the message is
+hypothetical, homework, denied or an accident. The model may raise risk; it never removes a
+lexicon signal.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from nlu.classifier import RISK_INTENTS, NluModel, TextViews, load_model, save_model, text_views, train_model
 from nlu.errors import ModelMismatchError
-from nlu.risk import detect_risk
+from nlu.risk import detect_risk, model_guarded
 from nlu.training_data import load_training_data
 from nlu.types import SIGNAL_LEVEL, Intent, IntentScore, ParseResult, Risk, RiskSignal
 
@@ -56,7 +58,10 @@ class NluEngine:
     def risk_sources(self, views: TextViews, top: IntentScore | None) -> dict[str, set[RiskSignal]]:
         """Which net found which signal: {"lexicon": ..., "model": ...} (for evaluation and staff)."""
         lexicon = detect_risk(views.raw, views.normalized, views.arabizi_view, views.language)
-        return {"lexicon": lexicon, "model": self.model_signals(top)}
+        model = self.model_signals(top)
+        if model:
+            model -= model_guarded(views.raw, views.normalized, views.arabizi_view)
+        return {"lexicon": lexicon, "model": model}
 
     def model_signals(self, top: IntentScore | None) -> set[RiskSignal]:
         signal = RISK_INTENTS.get(top.name) if top is not None else None

@@ -115,6 +115,20 @@ def detect_risk(text: str, normalized: str, arabizi_view: str, language: Languag
     return found
 
 
+def model_guarded(text: str, normalized: str, arabizi_view: str) -> set[RiskSignal]:
+    """Signals the classifier may not add to this message on its own (modifiers.yml
+    `model_guards`): the writer says it is hypothetical, homework or not happening ("nobody is
+    threatening me, I'm just asking"), or names an accident. The lexicon's own hits stay."""
+    lexicon: Lexicon = load_lexicon()
+    views = _views(text, normalized, arabizi_view)
+    guarded: set[RiskSignal] = set()
+    for rules in lexicon.rules:
+        for signals, pattern in rules.model_guards:
+            if not signals <= guarded and any(pattern.search(view) for view in views[rules.register]):
+                guarded |= signals
+    return guarded
+
+
 def detect_risk_text(text: str) -> set[RiskSignal]:
     """`detect_risk` for a raw message: computes the normalised and Arabizi views itself."""
     from nlu.arabizi import to_arabic

@@ -27,7 +27,7 @@ from nlu.lexicon.patterns import (
     compile_pattern,
     expand_macros,
 )
-from nlu.types import RiskSignal
+from nlu.types import SIGNAL_LEVEL, RiskLevel, RiskSignal
 
 LEXICON_DIR = Path(__file__).parent
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -76,6 +76,8 @@ class RegisterRules:
     verb_start: re.Pattern[str] | None
     negation_start: re.Pattern[str] | None  # a hit that starts with a negation carries it
     idioms: re.Pattern[str] | None
+    # modifiers.yml `model_guards`: context in which the classifier alone may not add a signal
+    model_guards: tuple[tuple[frozenset[RiskSignal], re.Pattern[str]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +187,32 @@ def _register_rules(
         idioms=_union(_compile_all(_pattern_list(idioms, f"{where} idioms"), register, macros, where))
         if idioms is not None
         else None,
+        model_guards=_model_guards(register, modifiers.get("model_guards", {}), macros),
     )
+
+
+def _guarded(name: str) -> frozenset[RiskSignal]:
+    """A guard's key: one signal, or `high` for every signal of level ≥ 2."""
+    if name == "high":
+        return frozenset(s for s in RiskSignal if SIGNAL_LEVEL[s] >= RiskLevel.HIGH)
+    try:
+        return frozenset({RiskSignal(name)})
+    except ValueError:
+        raise LexiconError(f"modifiers.yml model_guards: unknown signal {name!r}") from None
+
+
+def _model_guards(
+    register: str, guards: dict[str, Any], macros: dict[str, str]
+) -> tuple[tuple[frozenset[RiskSignal], re.Pattern[str]], ...]:
+    compiled = []
+    for name, by_register in guards.items():
+        if register not in (by_register or {}):
+            continue
+        where = f"modifiers.yml model_guards {name} [{register}]"
+        union = _union(_compile_all(_pattern_list(by_register[register], where), register, macros, where))
+        if union is not None:
+            compiled.append((_guarded(name), union))
+    return tuple(compiled)
 
 
 @cache

@@ -510,7 +510,11 @@ SCRIPTS: tuple[Script, ...] = (
     ),
     Script(
         name="low confidence asks which topic or a person",
-        steps=(s("مرحبا", W), s("ممكن سؤال عن اشي", "utter_clarify", state="bot")),
+        steps=(s("مرحبا", W), s("عندي مشكلة بالانستا", "utter_clarify", state="bot")),
+    ),
+    Script(
+        name="asking whether one may ask is welcomed, not refused",
+        steps=(s("مرحبا", W), s("ممكن سؤال عن اشي", "utter_greet", state="bot")),
     ),
     Script(
         name="delete after confirmation",

@@ -160,3 +160,13 @@ def test_invalid_yaml_is_refused(lexicon_copy: Path) -> None:
 
     with pytest.raises(LexiconError, match=r"self_harm\.yml"):
         load_lexicon(lexicon_copy)
+
+
+def test_an_unknown_model_guard_is_refused(lexicon_copy: Path) -> None:
+    path = lexicon_copy / "modifiers.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "  gaming:\n    en:\n      - (noob)\n", encoding="utf-8"
+    )
+
+    with pytest.raises(LexiconError, match=r"model_guards: unknown signal 'gaming'"):
+        load_lexicon(lexicon_copy)

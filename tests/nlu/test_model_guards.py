@@ -1,0 +1,57 @@
+"""modifiers.yml `model_guards`: where the classifier alone may not add a signal, the lexicon may.
+
+A guard says the message is not about the writer now (a denial, homework, a definition, news,
+an accident, an outing with friends); a disguised disclosure is not a guard.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.normalize import normalize
+from nlu.risk import detect_risk_text, model_guarded
+from nlu.types import RiskSignal
+
+
+def guarded(text: str) -> set[str]:
+    normalized = normalize(text)
+    return {s.value for s in model_guarded(text, normalized, normalized)}
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("ما حدا بهددني، بس بسأل عشان المشروع", "sextortion"),
+        ("nobody is threatening me, i'm just asking for my presentation", "sextortion"),
+        ("what is grooming? we have a quiz tomorrow", "grooming"),
+        ("عندي برزنتيشن للاذاعه المدرسيه عن الابتزاز الالكتروني", "sextortion"),
+        ("قطعت اصبعي بالغلط وانا بقطع بصل", "self_harm"),
+        ("i cut my finger by accident while cooking", "self_harm"),
+        ("نسبة الانتحار بين الشباب ارتفعت حسب دراسة جديدة", "self_harm"),
+        ("police say the singer died by suicide last night", "self_harm"),
+        ("my friends and i are going out to the mall after school", "immediate_danger"),
+        ("رح اطلع مع صحابي عالمول بعد المدرسة", "immediate_danger"),
+    ],
+)
+def test_a_guard_keeps_the_model_from_adding_the_signal(text: str, signal: str) -> None:
+    assert signal in guarded(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "asking for a friend, he has her pics and wants money",
+        "بدي اموت",
+        "هو جاي هلأ ع الدار وانا خايفة",
+        "what if someone posted my pics",
+    ],
+)
+def test_a_disclosure_or_a_worry_is_not_guarded(text: str) -> None:
+    assert guarded(text) == set()
+
+
+def test_a_guard_never_removes_what_the_lexicon_found() -> None:
+    text = "nobody is threatening me, i'm just asking: he says he'll post my nudes unless i pay"
+
+    assert "sextortion" in guarded(text)
+    assert RiskSignal.SEXTORTION in detect_risk_text(text)
