@@ -1,0 +1,65 @@
+"""Oblique disclosures the lexicon must catch, and the benign look-alikes next to them.
+
+Written for this test (not copied from any evaluation set): goodbye notes, pill counts "not to wake
+up", hoarded medicine, prayers to be taken, giving things away, a door closed while alone, being
+locked in, meetings with someone from online today, secret filming, money for silence, threats to
+a family group, pay-or-it-goes-viral.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.risk import detect_risk_text
+from nlu.types import SIGNAL_LEVEL, RiskLevel, RiskSignal
+
+
+def level(text: str) -> RiskLevel:
+    return max((SIGNAL_LEVEL[s] for s in detect_risk_text(text)), default=RiskLevel.NONE)
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("خبيت رسالة تحت المخدة، لما تقروها سامحوني", "self_harm"),
+        ("كم حبة منوم لازم تاخد عشان ما تصحى ابدا", "self_harm"),
+        ("صرت اجمع حبوب امي بالدرج من شهر", "self_harm"),
+        ("يا رب خدني وريحني من هالعيشة", "self_harm"),
+        ("ya rab 5odni w 5alasna", "self_harm"),
+        ("وزعت ألعابي على اخواتي الصغار، ما رح احتاجهم", "self_harm"),
+        ("i left letters for everyone, theyll read them when im gone", "self_harm"),
+        ("gave my xbox to my cousin, i wont need it", "self_harm"),
+        ("how many sleeping pills would it take to not wake up", "self_harm"),
+        ("الدنيا بتكون احسن بدوني", "self_harm"),
+        ("عمي فات ع غرفتي وقفل الباب وانا لحالي", "immediate_danger"),
+        ("خالتي حابستني بالغرفة وما بتخليني اطلع", "immediate_danger"),
+        ("اتفقت مع شاب من تيك توك نلتقي اليوم بعد المدرسة", "immediate_danger"),
+        ("رح اروح لعنده اليوم بالسر، وعدني بايفون", "immediate_danger"),
+        ("المدرب بيعمل معي اشياء بتخوفني بعد التمرين", "abuse_disclosure"),
+        ("الاستاذ بيصورنا بالسر واحنا بنغير بغرفة الملابس", "abuse_disclosure"),
+        ("الجار بيعطيني مصاري عشان ما احكي لحدا", "abuse_disclosure"),
+        ("my swim coach touches me and says it's normal", "abuse_disclosure"),
+        ("قال اذا ما بعتتله صور كمان رح يبعت القديمة لجروب الصف", "sextortion"),
+        ("ma3o screenshots mn el call w 2al ra7 yfade7ni", "sextortion"),
+        ("they have my pic and said pay or it's going viral tonight", "sextortion"),
+    ],
+)
+def test_oblique_disclosures_reach_their_signal(text: str, signal: str) -> None:
+    assert RiskSignal(signal) in detect_risk_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "هاي آخر رسالة مني اليوم، تصبحوا على خير",
+        "last message tonight, see you tomorrow at school",
+        "جرحت اصبعي أثناء تقطيع الخيار",
+        "رح نلتقي بصحباتي اليوم بالمكتبة",
+        "my teacher wants to meet my parents on thursday",
+        "اختي رح تقتلني اذا عرفت اني اخدت شاحنها 😂😂",
+        "my brother is gonna kill me lol i broke his controller",
+        "كم حبة بنادول مسموح للصداع باليوم؟",
+    ],
+)
+def test_benign_look_alikes_stay_below_high(text: str) -> None:
+    assert level(text) < RiskLevel.HIGH
