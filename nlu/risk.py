@@ -25,6 +25,7 @@ _CLAUSE_MARK = "ǀ"  # a letter (U+01C0) that normalisation keeps as a word of i
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 _LATIN_LETTER = re.compile(r"[a-z]")
 _WORD = re.compile(r"\S+")
+IDIOM_GUARDS = frozenset({RiskSignal.SELF_HARM, RiskSignal.IMMEDIATE_DANGER})
 _SCRIPT_TEST = {"ar": _ARABIC_LETTER, "arabizi": _LATIN_LETTER, "en": _LATIN_LETTER}
 
 
@@ -118,11 +119,15 @@ def detect_risk(text: str, normalized: str, arabizi_view: str, language: Languag
 def model_guarded(text: str, normalized: str, arabizi_view: str) -> set[RiskSignal]:
     """Signals the classifier may not add to this message on its own (modifiers.yml
     `model_guards`): the writer says it is hypothetical, homework or not happening ("nobody is
-    threatening me, I'm just asking"), or names an accident. The lexicon's own hits stay."""
+    threatening me, I'm just asking"), or names an accident; or a non-risk idiom of the lexicon
+    is in it (then the model may not add self_harm or immediate_danger). The lexicon's own hits
+    stay."""
     lexicon: Lexicon = load_lexicon()
     views = _views(text, normalized, arabizi_view)
     guarded: set[RiskSignal] = set()
     for rules in lexicon.rules:
+        if rules.idioms is not None and any(rules.idioms.search(view) for view in views[rules.register]):
+            guarded |= IDIOM_GUARDS  # «بحبك موت», "this homework is murdering me": not the model's call
         for signals, pattern in rules.model_guards:
             if not signals <= guarded and any(pattern.search(view) for view in views[rules.register]):
                 guarded |= signals

@@ -42,6 +42,18 @@ def level(text: str) -> RiskLevel:
         ("قال اذا ما بعتتله صور كمان رح يبعت القديمة لجروب الصف", "sextortion"),
         ("ma3o screenshots mn el call w 2al ra7 yfade7ni", "sextortion"),
         ("they have my pic and said pay or it's going viral tonight", "sextortion"),
+        ("ربطت الحبل على رقبتي امبارح وما كملت", "self_harm"),
+        ("ما بقيتش باغية نعيش، كلشي صعيب", "self_harm"),
+        ("بطفي السيجارة على ايدي لما اعصب", "self_harm"),
+        ("سامحوني كلكم، كنتو احلى اشي بحياتي، باي 💔", "self_harm"),
+        ("been hiding my mom's sleeping pills in my drawer", "self_harm"),
+        ("when u read this pls dont blame yourself", "self_harm"),
+        ("حدا عم يحاول يفتح شباك غرفتي هلا وانا لحالي", "immediate_danger"),
+        ("ra7 yemri 3alay ba3d nos sa3a w 2al ma t2oli la 7ada", "immediate_danger"),
+        ("ابن خالي بيلعب معي لعبة السر لما ما حدا بالبيت", "abuse_disclosure"),
+        ("ستي حرقت ايدي بالمكوى لاني كسرت الصحن", "abuse_disclosure"),
+        ("صورني وانا بغير على الكاميرا وهلا بدو مصاري", "sextortion"),
+        ("if i block him my pics go to my whole school he said", "sextortion"),
     ],
 )
 def test_oblique_disclosures_reach_their_signal(text: str, signal: str) -> None:
@@ -59,6 +71,11 @@ def test_oblique_disclosures_reach_their_signal(text: str, signal: str) -> None:
         "اختي رح تقتلني اذا عرفت اني اخدت شاحنها 😂😂",
         "my brother is gonna kill me lol i broke his controller",
         "كم حبة بنادول مسموح للصداع باليوم؟",
+        "بحبك موت يا خيتي",
+        "اتفقت مع صحابي نلعب كورة اليوم العصر",
+        "رح نطلع مع ماما ع السوق بعد شوي",
+        "بدي انط بالترامبولين عند خالتي",
+        "the physics test is literally murdering me",
     ],
 )
 def test_benign_look_alikes_stay_below_high(text: str) -> None:
