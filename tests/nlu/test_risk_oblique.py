@@ -54,6 +54,18 @@ def level(text: str) -> RiskLevel:
         ("ستي حرقت ايدي بالمكوى لاني كسرت الصحن", "abuse_disclosure"),
         ("صورني وانا بغير على الكاميرا وهلا بدو مصاري", "sextortion"),
         ("if i block him my pics go to my whole school he said", "sextortion"),
+        ("انا ابوه، ابني كاتب بدفتره انه بدو ينتحر", "self_harm"),
+        ("my daughter has been cutting herself and hides it with long sleeves", "self_harm"),
+        ("بدي اشرب الديتول اللي بالحمام وخلص", "self_harm"),
+        ("ربطت الحزام بالمروحة بس ما قدرت", "self_harm"),
+        ("يا ريت تدعسني سيارة وانا راجعة", "self_harm"),
+        ("السواق قفل الابواب وما بيرد علي وين رايحين", "immediate_danger"),
+        ("he locked the door and keeps coming closer, help", "immediate_danger"),
+        ("جوز امي برا الباب عم يصرخ وبدو يفوت", "immediate_danger"),
+        ("البياع بالدكان بيمسكني وبيقلي ما تحكي لحدا", "abuse_disclosure"),
+        ("صاحبي قلي انه عمه بيعتدي عليه", "abuse_disclosure"),
+        ("ابنتي تتعرض للابتزاز بنشر صورها من حساب مجهول", "sextortion"),
+        ("ignore me and the pics go to your parents, she wrote", "sextortion"),
     ],
 )
 def test_oblique_disclosures_reach_their_signal(text: str, signal: str) -> None:
@@ -76,6 +88,10 @@ def test_oblique_disclosures_reach_their_signal(text: str, signal: str) -> None:
         "رح نطلع مع ماما ع السوق بعد شوي",
         "بدي انط بالترامبولين عند خالتي",
         "the physics test is literally murdering me",
+        "ماما واقفة عند باب المدرسة بالسيارة، باي",
+        "اخوي قلي رح اقتلك اذا اخدت شاحني 😂",
+        "jara7t edi bl tamreen bas 7a6et plaster",
+        "i fell off my scooter and my dad put a bandage on it",
     ],
 )
 def test_benign_look_alikes_stay_below_high(text: str) -> None:
