@@ -66,6 +66,20 @@ def level(text: str) -> RiskLevel:
         ("صاحبي قلي انه عمه بيعتدي عليه", "abuse_disclosure"),
         ("ابنتي تتعرض للابتزاز بنشر صورها من حساب مجهول", "sextortion"),
         ("ignore me and the pics go to your parents, she wrote", "sextortion"),
+        ("بخبي الجروح اللي على زندي بكم طويل عشان ما حدا يشوف", "self_harm"),
+        ("خلص رح اريحهم مني كلهم", "self_harm"),
+        ("يا رب تجيني رصاصة وارتاح", "self_harm"),
+        ("قعدت على حافة السطح ساعة امبارح", "self_harm"),
+        ("شو اسهل طريقة لاموت فيها", "self_harm"),
+        ("searched how many pills is a lethal dose last night", "self_harm"),
+        ("tonight im taking all the pills in the cabinet", "self_harm"),
+        ("عم يضرب فيي هلا ابوي وانا بالحمام", "immediate_danger"),
+        ("بكتبلكم من الحمام وانا خايفة، عم يكسر الباب", "immediate_danger"),
+        ("رح انزل لاقابله بعد شوي بدون ما حدا يعرف", "immediate_danger"),
+        ("الاستاذ حط ايده بمكان غلط وانا لحالي بالصف", "abuse_disclosure"),
+        ("اذا بتبلكيني بنشر صورك كلها", "sextortion"),
+        ("بدو ٥٠ دينار او كل صحابك بيشوفوك", "sextortion"),
+        ("got my nudes and says you have 12 hours", "sextortion"),
     ],
 )
 def test_oblique_disclosures_reach_their_signal(text: str, signal: str) -> None:
@@ -92,6 +106,9 @@ def test_oblique_disclosures_reach_their_signal(text: str, signal: str) -> None:
         "اخوي قلي رح اقتلك اذا اخدت شاحني 😂",
         "jara7t edi bl tamreen bas 7a6et plaster",
         "i fell off my scooter and my dad put a bandage on it",
+        "ولا مرة حدا طلب مني صور، بس بسأل عشان اعرف",
+        "جرحت اصبعي بالمقص أثناء حصة الرسم",
+        "my brother said he'll destroy me in fortnite later",
     ],
 )
 def test_benign_look_alikes_stay_below_high(text: str) -> None:
