@@ -15,7 +15,9 @@ Precedence, highest first:
 4. `waiting`: cancel / stop, FAQ answers (a topic asked or tapped), "still waiting" (once per
    wait, or when asked); `live`: silence;
 5. `bot`: commands and buttons, the safe word and `ask_human`, the answer to the question the bot
-   asked last (notes["pending"]), risk 1, then the intent (low confidence → two topics + a person).
+   asked last (notes["pending"]), risk 1, then the intent (low confidence → two topics + a person,
+   unless the unsure model's first guess is a level-2/3 risk intent: then the self-harm question
+   once, or the offer of a person and 121 — never a topic menu).
 
 A "yes" to «is this happening to you now?» (after the sextortion or grooming information) or to
 the hopelessness question is a disclosure: the policy adds the signal the NLU could not see in
@@ -130,6 +132,10 @@ NAVIGATION_PREFIXES = ("platform_",)
 CLARIFY_TOPICS = 2
 # Topics answered while a child waits for a counselor; distress is theirs to hear, not an FAQ.
 _WAITING_FAQ = _TOPICS - {Intent.ASK_HUMAN.value, Intent.DISTRESS.value}
+MIN_RISK_LEANING = 0.25  # an unsure top guess this likely to be level ≥ 2 gets a safety check
+RISK_LEANING = {
+    s.value: s for s in RiskSignal if SIGNAL_LEVEL[s] >= RiskLevel.HIGH
+}  # the intents of level-2/3 signals share their names
 MIN_TOPIC_CONFIDENCE = 0.05  # below this a ranked topic is noise: ask in other words instead
 
 # Notes kept in Conversation.dialogue_state.
@@ -530,6 +536,12 @@ def _concern(read: _Read, situation: Situation, base: Decision) -> Decision:
 
 def _by_intent(read: _Read, situation: Situation, base: Decision) -> Decision:
     intent = read.intent
+    leaning = _leaning_to_risk(read)
+    if leaning is Intent.SELF_HARM and not situation.notes.get(NOTE_HOPELESSNESS_ASKED):
+        # Unsure, but self-harm is the likeliest reading: ask directly (§4), never offer topics.
+        return _say(replace(base, notes={**base.notes, NOTE_HOPELESSNESS_ASKED: True}), HOPELESSNESS_CHECK)
+    if leaning is not None:
+        return _say(base, CONCERN_OFFER)  # a person and 121, not a topic menu
     if intent is Intent.GOODBYE and situation.risk_level >= RiskLevel.CONCERN:
         return _say(base, GOODBYE_AT_RISK)  # never a plain goodbye while risk ≥ 1 (§4, §5)
     if situation.first_contact and intent in {*SMALL_TALK - {Intent.GOODBYE}, Intent.NLU_FALLBACK}:
@@ -546,6 +558,15 @@ def _by_intent(read: _Read, situation: Situation, base: Decision) -> Decision:
     if intent in {Intent.SELF_HARM, Intent.IMMEDIATE_DANGER, Intent.ABUSE_DISCLOSURE}:
         return _say(base, CONCERN_OFFER)
     return _clarify(read, base)
+
+
+def _leaning_to_risk(read: _Read) -> Intent | None:
+    """The risk intent an unsure model ranks first (level ≥ 2), or None."""
+    if read.intent is not Intent.NLU_FALLBACK or not read.ranking:
+        return None
+    name, confidence = read.ranking[0]
+    signal = RISK_LEANING.get(name)
+    return Intent(name) if signal is not None and confidence >= MIN_RISK_LEANING else None
 
 
 def _clarify(read: _Read, base: Decision) -> Decision:

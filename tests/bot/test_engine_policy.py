@@ -315,3 +315,32 @@ def test_counselor_hours_are_read_in_the_local_zone(hours: str, local_hour: int,
     now = datetime(2026, 11, 23, local_hour, 30, tzinfo=HEBRON).astimezone(UTC)
 
     assert policy.in_counselor_hours(now, hours, HEBRON) is open_
+
+
+@pytest.mark.parametrize(
+    ("ranking", "reply"),
+    [
+        ((("self_harm", 0.31), ("distress", 0.2)), "utter_hopelessness_check"),
+        ((("immediate_danger", 0.4), ("grooming", 0.2)), "utter_concern_offer"),
+        ((("sextortion", 0.27), ("scam", 0.25)), "utter_concern_offer"),
+        ((("scam", 0.3), ("hacked_account", 0.25)), "utter_clarify"),
+        ((("self_harm", 0.12), ("scam", 0.11)), "utter_fallback"),
+    ],
+)
+def test_an_unsure_reading_that_leans_to_high_risk_gets_a_safety_check_not_topics(
+    ranking: tuple[tuple[str, float], ...], reply: str
+) -> None:
+    turn = parsed("nlu_fallback", text="مش عارف كيف احكيها", confidence=0.4, ranking=ranking)
+
+    decision = decide(turn, in_bot())
+
+    assert decision.reply_names == [reply]
+    assert decision.escalate is None  # asking, not queueing: the child's answer decides
+
+
+def test_the_self_harm_check_for_an_unsure_reading_is_asked_only_once() -> None:
+    turn = parsed("nlu_fallback", text="...", confidence=0.4, ranking=(("self_harm", 0.4), ("distress", 0.3)))
+
+    second = decide(turn, in_bot(notes={policy.NOTE_HOPELESSNESS_ASKED: True}))
+
+    assert second.reply_names == ["utter_concern_offer"]
