@@ -8,18 +8,15 @@ to the queue, where the console marks it overdue and sounds again (console/stati
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from typing import TYPE_CHECKING
 
 from escalation import actions
 from escalation.alerts import claim_unanswered_imminent, publish_alert
 from escalation.models import AuthorKind
+from escalation.tasks import run_every
 
 if TYPE_CHECKING:
     from bot.engine import DialogueEngine
-
-log = logging.getLogger(__name__)
 
 REMINDER = "utter_waiting_imminent"
 
@@ -54,11 +51,9 @@ def watch_period(after_secs: float) -> float:
 
 
 async def run_imminent_watch(dialogue: DialogueEngine, *, after_secs: float) -> None:
-    """Rounds of `remind_unanswered` until cancelled; a failed round is logged and retried."""
-    every = watch_period(after_secs)
-    while True:
-        try:
-            await remind_unanswered(dialogue, after_secs=after_secs)
-        except Exception:  # a locked database must not end the watch
-            log.exception("imminent-risk watch round failed; retrying in %.0f s", every)
-        await asyncio.sleep(every)
+    """Rounds of `remind_unanswered` until cancelled."""
+    await run_every(
+        lambda: remind_unanswered(dialogue, after_secs=after_secs),
+        every_secs=watch_period(after_secs),
+        what="imminent-risk watch",
+    )

@@ -133,9 +133,8 @@ CLARIFY_TOPICS = 2
 # Topics answered while a child waits for a counselor; distress is theirs to hear, not an FAQ.
 _WAITING_FAQ = _TOPICS - {Intent.ASK_HUMAN.value, Intent.DISTRESS.value}
 MIN_RISK_LEANING = 0.25  # an unsure top guess this likely to be level ≥ 2 gets a safety check
-RISK_LEANING = {
-    s.value: s for s in RiskSignal if SIGNAL_LEVEL[s] >= RiskLevel.HIGH
-}  # the intents of level-2/3 signals share their names
+# Level-2/3 risk intents (they share their signals' names).
+RISK_LEANING = frozenset(s.value for s in RiskSignal if SIGNAL_LEVEL[s] >= RiskLevel.HIGH)
 MIN_TOPIC_CONFIDENCE = 0.05  # below this a ranked topic is noise: ask in other words instead
 
 # Notes kept in Conversation.dialogue_state.
@@ -565,8 +564,7 @@ def _leaning_to_risk(read: _Read) -> Intent | None:
     if read.intent is not Intent.NLU_FALLBACK or not read.ranking:
         return None
     name, confidence = read.ranking[0]
-    signal = RISK_LEANING.get(name)
-    return Intent(name) if signal is not None and confidence >= MIN_RISK_LEANING else None
+    return Intent(name) if name in RISK_LEANING and confidence >= MIN_RISK_LEANING else None
 
 
 def _clarify(read: _Read, base: Decision) -> Decision:

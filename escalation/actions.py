@@ -29,7 +29,7 @@ from escalation.models import (
     Staff,
     TransitionRecord,
 )
-from escalation.retention import erase_texts
+from escalation.retention import erase_texts, erased_identity
 from escalation.states import ConversationState, check_transition
 from nlu.types import SIGNAL_LEVEL, RiskSignal
 
@@ -163,7 +163,7 @@ async def record_message(
         return existing, False
     await bus.publish(_posted(conversation, message))
     if risk_changed:
-        await bus.publish(_changed(conversation, "risk raised"))
+        await bus.publish(changed_event(conversation, "risk raised"))
     return message, True
 
 
@@ -182,7 +182,8 @@ def _posted(conversation: Conversation, message: Message) -> MessagePosted:
     )
 
 
-def _changed(conversation: Conversation, reason: str) -> ConversationChanged:
+def changed_event(conversation: Conversation, reason: str) -> ConversationChanged:
+    """The bus event that tells the queue and open chat views to refresh this conversation."""
     return ConversationChanged(
         conversation_id=conversation.id,
         channel=conversation.channel,
@@ -223,7 +224,7 @@ async def request_counselor(
     await session.commit()
     # Publish after the commit: no counselor may see a queue entry that was rolled back.
     log.info("conversation queued id=%s risk=%s", conversation.id, conversation.risk_level)
-    await bus.publish(_changed(conversation, reason))
+    await bus.publish(changed_event(conversation, reason))
 
 
 async def cancel_request(
@@ -233,7 +234,7 @@ async def cancel_request(
     _move(session, conversation, ConversationState.BOT, actor="child", reason="cancelled", now=now)
     conversation.waiting_since = None
     await session.commit()
-    await bus.publish(_changed(conversation, "cancelled"))
+    await bus.publish(changed_event(conversation, "cancelled"))
 
 
 async def assign_counselor(
@@ -271,7 +272,7 @@ async def assign_counselor(
     await session.commit()
     await session.refresh(conversation)
     log.info("conversation taken id=%s staff=%s", conversation.id, counselor.id)
-    await bus.publish(_changed(conversation, "taken"))
+    await bus.publish(changed_event(conversation, "taken"))
 
 
 async def release_to_queue(
@@ -288,7 +289,7 @@ async def release_to_queue(
     conversation.counselor_id = None
     conversation.waiting_since = now
     await session.commit()
-    await bus.publish(_changed(conversation, reason))
+    await bus.publish(changed_event(conversation, reason))
 
 
 async def close_conversation(
@@ -330,7 +331,7 @@ async def close_conversation(
     session.add(case)
     await session.commit()
     log.info("conversation closed id=%s staff=%s", conversation.id, staff.id)
-    await bus.publish(_changed(conversation, "closed"))
+    await bus.publish(changed_event(conversation, "closed"))
     return case
 
 
@@ -374,15 +375,12 @@ async def erase_conversation(
         _move(session, conversation, ConversationState.BOT, actor="child", reason="deleted by child", now=now)
         conversation.waiting_since = None
     await erase_texts(session, [conversation.id])
-    conversation.child_key = None
-    conversation.channel_address = None
-    conversation.first_child_text = None
-    conversation.dialogue_state = {}
-    conversation.erased_at = now
+    for column, value in erased_identity(now).items():
+        setattr(conversation, column, value)
     conversation.updated_at = now
     await session.commit()
     log.info("conversation erased id=%s", conversation.id)
-    await bus.publish(_changed(conversation, "erased"))
+    await bus.publish(changed_event(conversation, "erased"))
 
 
 async def mark_unreachable(session: AsyncSession, conversation: Conversation, *, now: datetime) -> None:

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from escalation.bus import ConversationChanged, MessageBus
+from escalation.actions import changed_event
+from escalation.bus import MessageBus
 from escalation.models import Conversation
 from escalation.states import ConversationState
 from nlu.types import RiskLevel
@@ -72,13 +73,4 @@ async def claim_unanswered_imminent(
 
 async def publish_alert(bus: MessageBus, conversation: Conversation) -> None:
     log.warning("imminent-risk chat unanswered id=%s", conversation.id)
-    await bus.publish(
-        ConversationChanged(
-            conversation_id=conversation.id,
-            channel=conversation.channel,
-            state=conversation.state,
-            risk_level=conversation.risk_level,
-            counselor_id=conversation.counselor_id,
-            reason=ALERT_REASON,
-        )
-    )
+    await bus.publish(changed_event(conversation, ALERT_REASON))

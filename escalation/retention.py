@@ -14,7 +14,6 @@ de-identified statistics. It is idempotent and safe to run from several workers 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -24,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.models import CaseNote, CaseRecord, Conversation, Message
 from escalation.states import ConversationState
+from escalation.tasks import run_every
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,17 @@ def expired_clause(cutoff: datetime) -> object:
             and_(Conversation.state == ConversationState.BOT.value, Conversation.updated_at < cutoff),
         ),
     )
+
+
+def erased_identity(now: datetime) -> dict[str, object]:
+    """The conversation columns an erasure clears (the child's identifiers and words), and when."""
+    return {
+        "child_key": None,
+        "channel_address": None,
+        "first_child_text": None,
+        "dialogue_state": {},
+        "erased_at": now,
+    }
 
 
 async def erase_texts(session: AsyncSession, conversation_ids: list[int]) -> None:
@@ -58,13 +69,7 @@ async def _erase_expired(session: AsyncSession, conversation_ids: list[int], *, 
     await session.execute(
         update(Conversation)
         .where(Conversation.id.in_(conversation_ids))
-        .values(
-            child_key=None,
-            channel_address=None,
-            first_child_text=None,
-            dialogue_state={},
-            erased_at=now,
-        )
+        .values(**erased_identity(now))
         .execution_options(synchronize_session=False)
     )
 
@@ -102,11 +107,10 @@ async def run_retention(
     every_secs: float,
     clock: Callable[[], datetime],
 ) -> None:
-    """Purge at start and then every `every_secs`, until cancelled; a failed round is retried."""
-    while True:
-        try:
-            async with sessions() as session:
-                await purge_expired(session, now=clock(), retention_days=retention_days)
-        except Exception:  # a locked or unreachable database must not stop future rounds
-            log.exception("retention round failed; retrying in %.0f s", every_secs)
-        await asyncio.sleep(every_secs)
+    """Purge at start and then every `every_secs`, until cancelled."""
+
+    async def one_round() -> None:
+        async with sessions() as session:
+            await purge_expired(session, now=clock(), retention_days=retention_days)
+
+    await run_every(one_round, every_secs=every_secs, what="retention")

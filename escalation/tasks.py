@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -39,3 +39,14 @@ class TaskSupervisor:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+
+
+async def run_every(round_: Callable[[], Awaitable[object]], *, every_secs: float, what: str) -> None:
+    """Run `round_` now and then every `every_secs` until cancelled. A failed round (a locked or
+    unreachable database) is logged and the next one still runs."""
+    while True:
+        try:
+            await round_()
+        except Exception:  # atop a background loop (STYLE): one bad round must not end the loop
+            log.exception("%s round failed; retrying in %.0f s", what, every_secs)
+        await asyncio.sleep(every_secs)

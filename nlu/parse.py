@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nlu.classifier import RISK_INTENTS, NluModel, TextViews, load_model, save_model, text_views, train_model
 from nlu.errors import ModelMismatchError
-from nlu.risk import detect_risk, model_guarded
+from nlu.risk import detect_risk_in, model_guarded_in, risk_views
 from nlu.training_data import load_training_data
 from nlu.types import SIGNAL_LEVEL, Intent, IntentScore, ParseResult, Risk, RiskSignal
 
@@ -57,11 +57,11 @@ class NluEngine:
 
     def risk_sources(self, views: TextViews, top: IntentScore | None) -> dict[str, set[RiskSignal]]:
         """Which net found which signal: {"lexicon": ..., "model": ...} (for evaluation and staff)."""
-        lexicon = detect_risk(views.raw, views.normalized, views.arabizi_view, views.language)
+        folded = risk_views(views.raw, views.normalized, views.arabizi_view)
         model = self.model_signals(top)
         if model:
-            model -= model_guarded(views.raw, views.normalized, views.arabizi_view)
-        return {"lexicon": lexicon, "model": model}
+            model -= model_guarded_in(folded)
+        return {"lexicon": detect_risk_in(folded), "model": model}
 
     def model_signals(self, top: IntentScore | None) -> set[RiskSignal]:
         signal = RISK_INTENTS.get(top.name) if top is not None else None

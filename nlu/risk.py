@@ -105,10 +105,21 @@ def _scan(rules: RegisterRules, view: str, found: set[RiskSignal]) -> None:
             position = hit.start() + 1
 
 
+RiskViews = dict[str, list[str]]  # register → the folded strings it scans
+
+
+def risk_views(text: str, normalized: str, arabizi_view: str) -> RiskViews:
+    """Fold a message once for every register; `detect_risk_in` and `model_guarded_in` share it."""
+    return _views(text, normalized, arabizi_view)
+
+
 def detect_risk(text: str, normalized: str, arabizi_view: str, language: Language) -> set[RiskSignal]:
     """Every risk signal the lexicon finds in a message (`language` is informative only)."""
+    return detect_risk_in(risk_views(text, normalized, arabizi_view))
+
+
+def detect_risk_in(views: RiskViews) -> set[RiskSignal]:
     lexicon: Lexicon = load_lexicon()
-    views = _views(text, normalized, arabizi_view)
     found: set[RiskSignal] = set()
     for rules in lexicon.rules:
         for view in views[rules.register]:
@@ -122,8 +133,11 @@ def model_guarded(text: str, normalized: str, arabizi_view: str) -> set[RiskSign
     threatening me, I'm just asking"), or names an accident; or a non-risk idiom of the lexicon
     is in it (then the model may not add self_harm or immediate_danger). The lexicon's own hits
     stay."""
+    return model_guarded_in(risk_views(text, normalized, arabizi_view))
+
+
+def model_guarded_in(views: RiskViews) -> set[RiskSignal]:
     lexicon: Lexicon = load_lexicon()
-    views = _views(text, normalized, arabizi_view)
     guarded: set[RiskSignal] = set()
     for rules in lexicon.rules:
         if rules.idioms is not None and any(rules.idioms.search(view) for view in views[rules.register]):

@@ -64,14 +64,11 @@ function showQueue(frame) {
   knownImminent = now;
   document.title = frame.count ? `(${frame.count}) ${baseTitle}` : baseTitle;
   announcer.textContent = queueList.querySelector(".queue__count")?.textContent.trim() ?? "";
-  const alerted = (frame.alerted ?? []).map(String);
   for (const id of fresh) {
     queueList.querySelector(`[data-conversation-id="${CSS.escape(id)}"]`)?.classList.add("queue__item--new");
   }
-  for (const id of alerted) {
-    queueList.querySelector(`[data-conversation-id="${CSS.escape(id)}"]`)?.classList.add("queue__item--overdue");
-  }
-  if (fresh.length || alerted.length) beep();
+  // The server marks an unanswered imminent chat overdue in the HTML; `alerted` says to sound again.
+  if (fresh.length || frame.alerted?.length) beep();
 }
 
 soundButton.addEventListener("click", () => setSound(soundButton.getAttribute("aria-pressed") !== "true"));

@@ -630,18 +630,16 @@ async def test_delete_erases_the_conversation_and_still_tells_the_child(
 # --- several processes: one sender per deployment -----------------------------------------------
 
 
+@pytest.fixture
+def redis_settings(settings: Settings, redis_url: str) -> Settings:
+    """This module's settings with the Redis bus, as every worker of a multi-worker set-up has."""
+    return settings.model_copy(update={"redis_url": redis_url})
+
+
 async def test_with_redis_the_web_app_alone_sends_so_no_reply_goes_out_twice(
-    telegram_api: FakeTelegramApi, db_url: str, tmp_path: Path, nlu_model_path: Path, redis_url: str
+    telegram_api: FakeTelegramApi, redis_settings: Settings
 ) -> None:
-    settings = make_settings(
-        db_url,
-        tmp_path,
-        nlu_model_path,
-        redis_url=redis_url,
-        telegram_token=TOKEN,
-        telegram_api_url=telegram_api.base_url,
-        telegram_webhook_secret=WEBHOOK_SECRET,
-    )
+    settings = redis_settings
     app = create_app(settings)
 
     async with app.router.lifespan_context(app):
@@ -663,17 +661,9 @@ async def _at_least(items: list[T], count: int) -> bool:
 
 
 async def test_with_redis_two_web_workers_send_each_reply_once_and_in_order(
-    telegram_api: FakeTelegramApi, db_url: str, tmp_path: Path, nlu_model_path: Path, redis_url: str
+    telegram_api: FakeTelegramApi, redis_settings: Settings
 ) -> None:
-    settings = make_settings(
-        db_url,
-        tmp_path,
-        nlu_model_path,
-        redis_url=redis_url,
-        telegram_token=TOKEN,
-        telegram_api_url=telegram_api.base_url,
-        telegram_webhook_secret=WEBHOOK_SECRET,
-    )
+    settings = redis_settings
     worker_a, worker_b = create_app(settings), create_app(settings)
 
     async with worker_a.router.lifespan_context(worker_a), worker_b.router.lifespan_context(worker_b):
