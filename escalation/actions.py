@@ -92,12 +92,18 @@ async def _next_seq(session: AsyncSession, conversation: Conversation) -> int:
     return seq
 
 
-def _raise_risk(conversation: Conversation, annotation: Annotation) -> bool:
-    """A conversation's risk is the maximum seen so far; it never drops by itself (SPEC §3)."""
+def _raise_risk(conversation: Conversation, annotation: Annotation, text: str) -> bool:
+    """A conversation's risk is the maximum seen so far; it never drops by itself (SPEC §3).
+
+    The message that raised the level is kept as the conversation's preview (`risk_text`): a
+    counselor scanning the queue needs «جمعت الحبوب», not the «مرحبا» that opened the chat.
+    """
     known = set(conversation.risk_signals or [])
     new = known | set(annotation.risk_signals)
     level = max([conversation.risk_level, annotation.risk_level, *(SIGNAL_LEVEL[RiskSignal(s)] for s in new)])
     changed = level != conversation.risk_level or new != known
+    if level > conversation.risk_level and text:
+        conversation.risk_text = text[:FIRST_TEXT_PREVIEW_CHARS]
     if changed:
         conversation.risk_level = int(level)
         conversation.risk_signals = sorted(new)
@@ -146,7 +152,7 @@ async def record_message(
         message.intent_confidence = annotation.confidence
         message.risk_level = annotation.risk_level
         message.risk_signals = list(annotation.risk_signals)
-        risk_changed = _raise_risk(conversation, annotation)
+        risk_changed = _raise_risk(conversation, annotation, text)
     if author_kind is AuthorKind.CHILD and conversation.first_child_text is None and text:
         conversation.first_child_text = text[:FIRST_TEXT_PREVIEW_CHARS]
     conversation.updated_at = now

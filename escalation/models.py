@@ -123,6 +123,7 @@ class Conversation(Base):
     feminine: Mapped[bool] = mapped_column(default=False)
     counselor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     first_child_text: Mapped[str | None] = mapped_column(Text, default=None)
+    risk_text: Mapped[str | None] = mapped_column(Text, default=None)  # the message that raised the level
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
@@ -133,6 +134,11 @@ class Conversation(Base):
     alerted_at: Mapped[datetime | None] = mapped_column(default=None)
     unreachable: Mapped[bool] = mapped_column(default=False)  # e.g. the child blocked the bot
     dialogue_state: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the engine's own notes
+
+    @property
+    def preview(self) -> str | None:
+        """What staff lists show of the chat: the message that raised the risk, else the first one."""
+        return self.risk_text or self.first_child_text
 
     @property
     def state_enum(self) -> ConversationState:

@@ -47,6 +47,7 @@ def erased_identity(now: datetime) -> dict[str, object]:
         "child_key": None,
         "channel_address": None,
         "first_child_text": None,
+        "risk_text": None,
         "dialogue_state": {},
         "erased_at": now,
     }

@@ -7,7 +7,8 @@ import re
 
 import httpx
 
-from escalation import repository
+from escalation import actions, relay, repository
+from escalation.models import utc_now
 from tests.cast import Cast
 from tests.console.conftest import csrf_token, queue_chat
 
@@ -63,6 +64,28 @@ async def test_queue_row_shows_risk_label_waiting_time_channel_and_first_message
     assert '<p class="queue__text" dir="auto">بهددني ينشر صوري</p>' in page
     assert re.search(r'data-since="[^"]+">3:0\d</time>', page)  # about three minutes waited
     assert 'data-action="take"' in page
+
+
+async def test_queue_and_my_chats_show_the_message_that_raised_the_risk_not_the_greeting(
+    client: httpx.AsyncClient, cast: Cast
+) -> None:
+    chat = await queue_chat(cast, child="lina", first_message="مرحبا", waited_mins=2)
+    raised = actions.Annotation(intent="self_harm", risk_level=3, risk_signals=("self_harm",))
+    calmer = actions.Annotation(intent="distress", risk_level=1, risk_signals=("distress",))
+    async with cast.sessions() as session:
+        conversation = await repository.get_conversation(session, chat.id)
+        for text, annotation in (("جمعت حبوب امي كلها", raised), ("ما حدا بفهمني", calmer)):
+            await relay.post_child_message(
+                session, cast.app.state.bus, conversation, text=text, now=utc_now(), annotation=annotation
+            )
+    await cast.log_in(client, "sami")
+
+    queue = (await client.get("/console/queue")).text
+    await client.post(f"/console/conversations/{chat.id}/take", data={"csrf_token": await csrf_token(client)})
+    mine = (await client.get("/console/queue")).text
+
+    assert '<p class="queue__text" dir="auto">جمعت حبوب امي كلها</p>' in queue
+    assert '<span class="mine__text" dir="auto">جمعت حبوب امي كلها</span>' in mine  # a lower-risk message later does not replace it
 
 
 async def test_an_imminent_chat_waiting_too_long_is_highlighted(

@@ -23,7 +23,8 @@ async def chat_with_counselor(sessions, bus, *, child: str, started: datetime, c
         )
         conversation = await actions.start_conversation(session, channel="widget", child_key=child, now=started)
         await actions.record_message(
-            session, bus, conversation, author_kind=AuthorKind.CHILD, text="بدي احكي مع حدا", now=started
+            session, bus, conversation, author_kind=AuthorKind.CHILD, text="بدي احكي مع حدا", now=started,
+            annotation=actions.Annotation(intent="cyberbullying", risk_level=1, risk_signals=("cyberbullying",)),
         )
         await actions.request_counselor(session, bus, conversation, actor="child", reason="ask_human", now=started)
         await actions.assign_counselor(session, bus, conversation, counselor=staff, now=started)
@@ -69,6 +70,7 @@ async def contents(sessions, conversation_id: int) -> dict[str, object]:  # type
             ),
             "child_key": conversation.child_key,
             "first_text": conversation.first_child_text,
+            "risk_text": conversation.risk_text,
             "erased": conversation.erased_at is not None,
             "case": None if case is None else (case.primary_category, case.referrals, case.summary),
         }
@@ -84,6 +86,7 @@ async def test_a_closed_chat_past_retention_loses_its_words_but_keeps_its_statis
     assert purged == 1
     assert after["messages"] == 0 and after["notes"] == 0
     assert after["child_key"] is None and after["first_text"] is None and after["erased"] is True
+    assert after["risk_text"] is None
     assert after["case"] == ("cyberbullying", ["121"], "")  # categories and referrals stay, free text goes
     assert after["transitions"] == 3  # bot→waiting→live→closed: who and when stay for statistics
 
