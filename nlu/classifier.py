@@ -259,7 +259,7 @@ class _OneMessage:
 
 # --- training, thresholds, artifact -------------------------------------------------------------
 
-FORMAT_VERSION = 3  # bump whenever the pickled classes, features or threshold rules change
+FORMAT_VERSION = 4  # bump whenever the pickled classes, features or threshold rules change
 CV_FOLDS = 5
 KEEP_CORRECT = 0.97  # the fallback threshold keeps ≥ 97% of correct out-of-fold predictions
 # How often (out of fold) a model risk signal must be right, by level. Tried: 0.9/0.8/0.75 (the
@@ -276,6 +276,12 @@ SIGNAL_PRECISION: dict[RiskLevel, float] = {
     RiskLevel.HIGH: 0.95,
     RiskLevel.IMMINENT: 0.95,
 }
+# Guesses that count as right when thresholds are chosen although the levels differ: self_harm
+# said of a distressed child (level 1). The crisis check-in is what a counselor would give such a
+# child too, and treating it as a miss kept the level-3 bar at 0.79, where the model caught only
+# 81% of self-harm on the dev sets (session 3: 93% precision-with-this-rule at 0.70 → 86%, MLMA
+# false alarms 3.9% → 4.8%).
+ACCEPTABLE_GUESSES: frozenset[tuple[str, str]] = frozenset({("self_harm", "distress")})
 RISK_INTENTS: dict[str, RiskSignal] = {s.value: s for s in RiskSignal}
 
 
@@ -350,15 +356,16 @@ def choose_signal_thresholds(
     """Per risk level, the lowest confidence at which the model's risk intents are right often
     enough (`SIGNAL_PRECISION`).
 
-    A prediction of a level-L risk intent counts as right when the true intent's level is ≥ L.
-    Never below `floor` (the fallback threshold): an unsure model adds no signal.
+    A prediction of a level-L risk intent counts as right when the true intent's level is ≥ L,
+    or the pair is in `ACCEPTABLE_GUESSES`. Never below `floor` (the fallback threshold): an
+    unsure model adds no signal.
     """
     predicted = [classes[i] for i in proba.argmax(axis=1)]
     confidence = proba.max(axis=1)
     thresholds: dict[RiskLevel, float] = {}
     for level in (RiskLevel.CONCERN, RiskLevel.HIGH, RiskLevel.IMMINENT):
         rows = sorted(
-            (float(confidence[i]), _level(labels[i]) >= level)
+            (float(confidence[i]), _level(labels[i]) >= level or (p, labels[i]) in ACCEPTABLE_GUESSES)
             for i, p in enumerate(predicted)
             if _level(p) == level
         )

@@ -27,6 +27,11 @@ _LATIN_LETTER = re.compile(r"[a-z]")
 _WORD = re.compile(r"\S+")
 IDIOM_GUARDS = frozenset({RiskSignal.SELF_HARM, RiskSignal.IMMEDIATE_DANGER})
 _SCRIPT_TEST = {"ar": _ARABIC_LETTER, "arabizi": _LATIN_LETTER, "en": _LATIN_LETTER}
+# An Arabizi message's transliteration writes `2` as a hamza, but in Levantine and Egyptian speech
+# it also stands for qaf: "y2telni" is «يقتلني», "2al" is «قال». This second reading is scanned
+# with the Arabic patterns (written with qaf) unless an Arabizi idiom is in the message: the
+# Arabic idioms do not know transliterated spellings ("el wajeb ra7 yo2telni" is homework).
+QAF_READING = "ar_qaf"
 
 
 def _clause_view(text: str) -> str:
@@ -41,16 +46,19 @@ def _views(text: str, normalized: str, arabizi_view: str) -> dict[str, list[str]
     clauses = _clause_view(text)
     unmarked = " ".join(word for word in clauses.split(" ") if word != _CLAUSE_MARK)
     base = [clauses, normalized] if unmarked != normalized else [clauses]
+    transliterated = arabizi_view not in (normalized, unmarked)
     sources = {
-        "ar": [*base, arabizi_view] if arabizi_view not in (normalized, unmarked) else base,
+        "ar": [*base, arabizi_view] if transliterated else base,
+        QAF_READING: [arabizi_view.replace("ء", "ق")] if transliterated and "ء" in arabizi_view else [],
         "arabizi": base,
         "en": base,
         "any": [clauses or normalized],
     }
     views: dict[str, list[str]] = {}
     for register, texts in sources.items():
+        fold = FOLDS["ar" if register == QAF_READING else register]
         test = _SCRIPT_TEST.get(register)
-        folded = (FOLDS[register](t) for t in texts if t and (test is None or test.search(t)))
+        folded = (fold(t) for t in texts if t and (test is None or test.search(t)))
         views[register] = list(dict.fromkeys(folded))
     return views
 
@@ -124,7 +132,20 @@ def detect_risk_in(views: RiskViews) -> set[RiskSignal]:
     for rules in lexicon.rules:
         for view in views[rules.register]:
             _scan(rules, view, found)
+    if views[QAF_READING] and not _has_idiom(lexicon, "arabizi", views):
+        for rules in lexicon.rules:
+            if rules.register == "ar":
+                _scan(rules, views[QAF_READING][0], found)
     return found
+
+
+def _has_idiom(lexicon: Lexicon, register: str, views: RiskViews) -> bool:
+    return any(
+        rules.idioms.search(view)
+        for rules in lexicon.rules
+        if rules.register == register and rules.idioms is not None
+        for view in views[register]
+    )
 
 
 def model_guarded(text: str, normalized: str, arabizi_view: str) -> set[RiskSignal]:

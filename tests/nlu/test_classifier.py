@@ -49,6 +49,27 @@ def test_fallback_threshold_keeps_97_percent_of_correct_predictions() -> None:
     assert 0.97 <= kept <= 0.99
 
 
+def test_self_harm_guessed_for_a_distressed_child_does_not_raise_the_level_3_bar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(classifier.SIGNAL_PRECISION, RiskLevel.IMMINENT, 0.95)
+    classes = ["distress", "out_of_scope", "self_harm"]
+    confidence = [round(0.99 - 0.01 * i, 2) for i in range(20)]  # 0.99 … 0.80, all guessed self_harm
+    truth = ["self_harm"] * 20
+    for i, c in enumerate(confidence):
+        if c in (0.97, 0.93, 0.85):
+            truth[i] = "distress"
+    truth[-1] = "out_of_scope"  # the least confident guess is on benign text
+    proba = np.asarray([[(1 - c) / 2, (1 - c) / 2, c] for c in confidence])
+
+    relaxed = classifier.choose_signal_thresholds(proba, truth, classes, floor=0.3)
+    monkeypatch.setattr(classifier, "ACCEPTABLE_GUESSES", frozenset())
+    strict = classifier.choose_signal_thresholds(proba, truth, classes, floor=0.3)
+
+    assert relaxed[RiskLevel.IMMINENT] == 0.80  # 19 of 20 acceptable from the bottom up
+    assert strict[RiskLevel.IMMINENT] == 0.98  # only the top two are 95% right without the rule
+
+
 def test_an_intent_with_too_few_examples_is_refused(fixture_data: TrainingData) -> None:
     few = dataclasses.replace(fixture_data, examples=fixture_data.examples[:3] + fixture_data.examples[-20:])
 

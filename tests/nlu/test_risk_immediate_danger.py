@@ -10,6 +10,11 @@ from nlu.risk import detect_risk_text
 from nlu.types import Risk, RiskLevel, RiskSignal
 
 DANGER: list[str] = [
+    # A relative's killing threat with the finding out after it; Arabizi with 2 for qaf.
+    "my dad will kill me if he finds out about the pics",
+    "my brothers gonna murder me the moment he sees that video",
+    "abuya ra7 y2tolni iza 3ref 3an el sowar",
+    "a5oy 2al bido yedfenni law 3ref",
     # Arrivals quoted by the child, presence without the usual words.
     "قلي انا تحت بيتكم انزلي",
     "كتبلي انا قدام مدرستك استناكي",
@@ -93,6 +98,10 @@ DANGER: list[str] = [
 ]
 
 BENIGN: list[str] = [
+    # Parents "killing" over chores and grades, with or without a laugh.
+    "my mom's gonna murder me when she sees the mess in my room 😂",
+    "my dad will literally kill me if he finds out i broke the tv remote",
+    "my mum is gonna kill me if i fail maths again",
     "رايحة عالمول مع بنات خالتي اليوم",
     "بابا رح يجي ياخدني من المدرسة بعد شوي",
     "ابوي بيستناني قدام المدرسة",
