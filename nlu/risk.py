@@ -153,13 +153,18 @@ def model_guarded(text: str, normalized: str, arabizi_view: str) -> set[RiskSign
     `model_guards`): the writer says it is hypothetical, homework or not happening ("nobody is
     threatening me, I'm just asking"), or names an accident; or a non-risk idiom of the lexicon
     is in it (then the model may not add self_harm or immediate_danger). The lexicon's own hits
-    stay."""
+    stay. A guard breaker (someone found the pictures, a weapon, "he'll kill me") voids them all."""
     return model_guarded_in(risk_views(text, normalized, arabizi_view))
 
 
 def model_guarded_in(views: RiskViews) -> set[RiskSignal]:
     lexicon: Lexicon = load_lexicon()
     guarded: set[RiskSignal] = set()
+    if any(
+        rules.guard_breakers is not None and any(rules.guard_breakers.search(v) for v in views[rules.register])
+        for rules in lexicon.rules
+    ):
+        return guarded  # "my uncle saw the pictures and is coming home": no pick-up, the model decides
     for rules in lexicon.rules:
         if rules.idioms is not None and any(rules.idioms.search(view) for view in views[rules.register]):
             guarded |= IDIOM_GUARDS  # «بحبك موت», "this homework is murdering me": not the model's call

@@ -78,6 +78,8 @@ class RegisterRules:
     idioms: re.Pattern[str] | None
     # modifiers.yml `model_guards`: context in which the classifier alone may not add a signal
     model_guards: tuple[tuple[frozenset[RiskSignal], re.Pattern[str]], ...] = ()
+    # modifiers.yml `guard_breakers`: words that make every model guard void (found the pictures, a knife)
+    guard_breakers: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +190,15 @@ def _register_rules(
         if idioms is not None
         else None,
         model_guards=_model_guards(register, modifiers.get("model_guards", {}), macros),
+        guard_breakers=_breakers(register, modifiers.get("guard_breakers", {}), macros),
     )
+
+
+def _breakers(register: str, breakers: dict[str, Any], macros: dict[str, str]) -> re.Pattern[str] | None:
+    if register not in (breakers or {}):
+        return None
+    where = f"modifiers.yml guard_breakers [{register}]"
+    return _union(_compile_all(_pattern_list(breakers[register], where), register, macros, where))
 
 
 def _guarded(name: str) -> frozenset[RiskSignal]:

@@ -55,3 +55,16 @@ def test_a_guard_never_removes_what_the_lexicon_found() -> None:
 
     assert "sextortion" in guarded(text)
     assert RiskSignal.SEXTORTION in detect_risk_text(text)
+
+
+@pytest.mark.parametrize(
+    ("harmless", "broken"),
+    [
+        ("my dad is coming to pick me up from school", "my dad saw the pics and is coming to pick me up from school"),
+        ("خالي جاي ياخدني من المدرسة", "خالي شاف الصور وجاي ياخدني من المدرسة"),
+        ("my friends and i are going out to the mall after school", "my friends and i are going out, my brother has a knife"),
+    ],
+)
+def test_a_guard_breaker_gives_the_model_its_say_back(harmless: str, broken: str) -> None:
+    assert "immediate_danger" in guarded(harmless)
+    assert guarded(broken) == set()
