@@ -4,7 +4,8 @@
 intents, then combine risk. Risk = lexicon signals ∪ model signal, where the model adds the
 signal of its top intent when that is a risk intent at or above the confidence learned for its
 level (`NluModel.signal_thresholds`), unless the lexicon's `model_guards` say the message is
-hypothetical, homework, denied or an accident. The model may raise risk; it never removes a
+hypothetical, homework, denied or an accident, or the message is unlike every risk example the
+model learned from (`nlu.familiarity`). The model may raise risk; it never removes a
 lexicon signal.
 """
 
@@ -61,6 +62,8 @@ class NluEngine:
         model = self.model_signals(top)
         if model:
             model -= model_guarded_in(folded)
+        if model and not self.model.familiarity.familiar(views.arabizi_view):
+            model = set()  # text unlike any risk example (adult news, hate speech): not the model's call
         return {"lexicon": detect_risk_in(folded), "model": model}
 
     def model_signals(self, top: IntentScore | None) -> set[RiskSignal]:

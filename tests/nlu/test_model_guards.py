@@ -31,6 +31,8 @@ def guarded(text: str) -> set[str]:
         ("police say the singer died by suicide last night", "self_harm"),
         ("my friends and i are going out to the mall after school", "immediate_danger"),
         ("رح اطلع مع صحابي عالمول بعد المدرسة", "immediate_danger"),
+        ("قتلتهم كلهم بالببجي وربحنا", "self_harm"),
+        ("killed everyone in the ranked match and we won", "immediate_danger"),
     ],
 )
 def test_a_guard_keeps_the_model_from_adding_the_signal(text: str, signal: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import pytest
@@ -83,6 +84,17 @@ def test_an_unsure_model_adds_no_risk(fixture_engine: NluEngine) -> None:
     result = cautious.parse("zorblax zorblax")
 
     assert result.risk.level is RiskLevel.NONE
+
+
+def test_the_model_adds_no_risk_to_text_unlike_its_risk_examples(fixture_engine: NluEngine) -> None:
+    stranger = copy.deepcopy(fixture_engine.model.familiarity)
+    stranger.threshold = 1.01  # nothing is that close: every message is unfamiliar
+    eager = engine_with(fixture_engine, signal_thresholds=ALWAYS)
+    gated = engine_with(fixture_engine, signal_thresholds=ALWAYS, familiarity=stranger)
+
+    assert eager.parse("zorblax zorblax").risk.signals == (RiskSignal.SEXTORTION,)
+    assert gated.parse("zorblax zorblax").risk.level is RiskLevel.NONE
+    assert RiskSignal.SELF_HARM in gated.parse("بدي اموت").risk.signals  # the lexicon is never gated
 
 
 def test_risk_is_multi_label_across_intent_and_lexicon(fixture_engine: NluEngine) -> None:
