@@ -27,11 +27,11 @@ _LATIN_LETTER = re.compile(r"[a-z]")
 _WORD = re.compile(r"\S+")
 IDIOM_GUARDS = frozenset({RiskSignal.SELF_HARM, RiskSignal.IMMEDIATE_DANGER})
 _SCRIPT_TEST = {"ar": _ARABIC_LETTER, "arabizi": _LATIN_LETTER, "en": _LATIN_LETTER}
-# An Arabizi message's transliteration writes `2` as a hamza, but in Levantine and Egyptian speech
-# it also stands for qaf: "y2telni" is «يقتلني», "2al" is «قال». This second reading is scanned
-# with the Arabic patterns (written with qaf) unless an Arabizi idiom is in the message: the
-# Arabic idioms do not know transliterated spellings ("el wajeb ra7 yo2telni" is homework).
-QAF_READING = "ar_qaf"
+# An Arabizi message is also read in Arabic script and scanned with the Arabic patterns, twice:
+# `2` as a hamza, and `2` as qaf (Levantine and Egyptian "y2telni" is «يقتلني», "2al" is «قال»).
+# Not when an Arabizi idiom is in the message: the Arabic idioms do not know transliterated
+# spellings ("el wajeb ra7 yo2telni" is homework, "jara7t 2eedi w ana ba2ashshir" is cooking).
+TRANSLITERATED = "ar_transliterated"
 
 
 def _clause_view(text: str) -> str:
@@ -48,15 +48,15 @@ def _views(text: str, normalized: str, arabizi_view: str) -> dict[str, list[str]
     base = [clauses, normalized] if unmarked != normalized else [clauses]
     transliterated = arabizi_view not in (normalized, unmarked)
     sources = {
-        "ar": [*base, arabizi_view] if transliterated else base,
-        QAF_READING: [arabizi_view.replace("ء", "ق")] if transliterated and "ء" in arabizi_view else [],
+        "ar": base,
+        TRANSLITERATED: [arabizi_view, arabizi_view.replace("ء", "ق")] if transliterated else [],
         "arabizi": base,
         "en": base,
         "any": [clauses or normalized],
     }
     views: dict[str, list[str]] = {}
     for register, texts in sources.items():
-        fold = FOLDS["ar" if register == QAF_READING else register]
+        fold = FOLDS["ar" if register == TRANSLITERATED else register]
         test = _SCRIPT_TEST.get(register)
         folded = (fold(t) for t in texts if t and (test is None or test.search(t)))
         views[register] = list(dict.fromkeys(folded))
@@ -132,10 +132,11 @@ def detect_risk_in(views: RiskViews) -> set[RiskSignal]:
     for rules in lexicon.rules:
         for view in views[rules.register]:
             _scan(rules, view, found)
-    if views[QAF_READING] and not _has_idiom(lexicon, "arabizi", views):
+    if views[TRANSLITERATED] and not _has_idiom(lexicon, "arabizi", views):
         for rules in lexicon.rules:
             if rules.register == "ar":
-                _scan(rules, views[QAF_READING][0], found)
+                for view in views[TRANSLITERATED]:
+                    _scan(rules, view, found)
     return found
 
 

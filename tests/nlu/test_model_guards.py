@@ -32,6 +32,12 @@ def guarded(text: str) -> set[str]:
         ("my friends and i are going out to the mall after school", "immediate_danger"),
         ("رح اطلع مع صحابي عالمول بعد المدرسة", "immediate_danger"),
         ("قتلتهم كلهم بالببجي وربحنا", "self_harm"),
+        ("ماما بتعطيني حبة فيتامين كل يوم", "abuse_disclosure"),
+        ("the doctor put me on antibiotics, 3 pills a day", "self_harm"),
+        ("لسعتني الطنجرة شوي وحطيت مي باردة", "immediate_danger"),
+        ("الاستاذ جاي البيت الساعة ٧ وماما هتبقى موجودة", "immediate_danger"),
+        ("my little brother bit me because i took his toy", "abuse_disclosure"),
+        ("أخي الصغير يغار مني بس منحب بعض", "abuse_disclosure"),
         ("killed everyone in the ranked match and we won", "immediate_danger"),
     ],
 )
