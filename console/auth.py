@@ -4,9 +4,9 @@ The cookie (HttpOnly, SameSite=Lax, Secure when `cookie_secure`) is signed with 
 and expires `session_max_age_secs` after login. Every session, even before login, carries a
 random CSRF token; each POST form echoes it in `csrf_token` and must match (else 403). Logging in
 issues a fresh token (no session fixation). The cookie also carries a keyed digest of the staff
-member's password hash, so changing a password ends that person's other sessions.
-Weakness: the cookie is stateless, so logging out clears it in this browser only; a copied cookie
-stays valid until it expires or the password changes.
+member's password hash and session epoch: changing a password ends that person's other sessions,
+and logging out raises the epoch, so it ends every session of that person, in every browser,
+including a copied cookie (a counselor on a shared computer logs out for good).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def logged_in(session: ConsoleSession, staff: Staff, secret: str) -> ConsoleSess
 
 
 def staff_binding(staff: Staff, secret: str) -> str:
-    message = f"{staff.id}:{staff.password_hash}".encode()
+    message = f"{staff.id}:{staff.password_hash}:{staff.session_epoch or 0}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 

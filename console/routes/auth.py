@@ -74,6 +74,7 @@ async def log_in(
 async def log_out(request: Request, session: DbSession) -> Response:
     staff = await load_staff(session, console_session(request), request.app.state.secret)
     if staff is not None:
+        staff.session_epoch = (staff.session_epoch or 0) + 1  # ends this person's sessions everywhere
         await actions.audit(session, staff=staff, action="logout", now=utc_now())
     response = redirect(path_for(request.app, "login_page"))
     clear_session(response, secure=request.app.state.settings.cookie_secure)

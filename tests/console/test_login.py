@@ -158,6 +158,28 @@ async def test_log_out_ends_the_session(client: httpx.AsyncClient, cast: Cast) -
     assert (await client.get("/console/queue")).status_code == 303
 
 
+async def test_log_out_also_ends_a_copy_of_the_session_cookie(client: httpx.AsyncClient, cast: Cast) -> None:
+    await cast.log_in(client, "sami")
+    copied = client.cookies["sanad_console"]  # e.g. the same login left open on another computer
+    token = await csrf_token(client)
+
+    await client.post("/console/logout", data={"csrf_token": token})
+    client.cookies.set("sanad_console", copied, path="/console")
+    response = await client.get("/console/queue")
+
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/console/login")
+
+
+async def test_logging_in_again_after_log_out_works(client: httpx.AsyncClient, cast: Cast) -> None:
+    await cast.log_in(client, "sami")
+    await client.post("/console/logout", data={"csrf_token": await csrf_token(client)})
+
+    await cast.log_in(client, "sami")
+
+    assert (await client.get("/console/queue")).status_code == 200
+
+
 async def test_a_tampered_session_cookie_is_no_session(client: httpx.AsyncClient, cast: Cast) -> None:
     await cast.log_in(client, "sami")
     value = client.cookies["sanad_console"]
