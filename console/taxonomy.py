@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from console.errors import InvalidFormError
+from escalation.actions import CaseFields
 from nlu.types import SIGNAL_LEVEL
 
 
@@ -112,12 +114,51 @@ REFERRALS: tuple[Choice, ...] = (
     Choice("take_it_down", "Take It Down"),
 )
 
+# Case fields (§9): where it happened, on which platform, what was demanded, by whom.
+COMPONENTS: tuple[Choice, ...] = (
+    Choice("online", "Online"),
+    Choice("offline", "Offline"),
+    Choice("both", "Online and offline"),
+)
+PLATFORMS: tuple[Choice, ...] = (
+    Choice("instagram", "Instagram"),
+    Choice("tiktok", "TikTok"),
+    Choice("snapchat", "Snapchat"),
+    Choice("whatsapp", "WhatsApp"),
+    Choice("facebook", "Facebook or Messenger"),
+    Choice("telegram", "Telegram"),
+    Choice("discord", "Discord"),
+    Choice("x", "X (Twitter)"),
+    Choice("youtube", "YouTube"),
+    Choice("games", "Online game or gaming platform"),
+    Choice("other", "Other platform"),
+)
+DEMANDS: tuple[Choice, ...] = (
+    Choice("money", "Money or gift cards"),
+    Choice("more_images", "More images or videos"),
+    Choice("sexual_act", "A sexual act (incl. on camera)"),
+    Choice("meeting", "A meeting"),
+    Choice("information", "Information or passwords"),
+    Choice("other", "Other demand"),
+)
+PERPETRATORS: tuple[Choice, ...] = (
+    Choice("unknown_online", "Unknown person online"),
+    Choice("known_peer", "Known peer"),
+    Choice("known_adult", "Known adult"),
+    Choice("family", "Family member"),
+)
+FOLLOW_UP_MAX_DAYS = 366
+
 CATEGORY_CODES = frozenset(c.code for group in CATEGORY_GROUPS for c in group.choices)
 CONTACT_TYPE_CODES = frozenset(c.code for c in CONTACT_TYPES)
 REFERRAL_CODES = frozenset(c.code for c in REFERRALS)
 CATEGORY_LABELS = {c.code: c.label for group in CATEGORY_GROUPS for c in group.choices}
 CONTACT_TYPE_LABELS = {c.code: c.label for c in CONTACT_TYPES}
 REFERRAL_LABELS = {c.code: c.label for c in REFERRALS}
+COMPONENT_LABELS = {c.code: c.label for c in COMPONENTS}
+PLATFORM_LABELS = {c.code: c.label for c in PLATFORMS}
+DEMAND_LABELS = {c.code: c.label for c in DEMANDS}
+PERPETRATOR_LABELS = {c.code: c.label for c in PERPETRATORS}
 
 # CONTENT-BRIEF §9 "intent → default subcategory", keyed by what the NLU reports.
 DEFAULT_CATEGORY: dict[str, str] = {
@@ -199,4 +240,45 @@ def check_case(
         secondary=tuple(code for code in secondary if code != category),
         contact_type=contact_type or None,
         referrals=referrals,
+    )
+
+
+def check_fields(
+    *,
+    component: str,
+    platform: str,
+    demands: Iterable[str],
+    perpetrator: str,
+    emergency_contacted: bool,
+    art53_report: bool,
+    follow_up_on: str,
+    today: date,
+) -> CaseFields:
+    """The §9 case fields as the close form sent them; all optional. Else InvalidFormError."""
+    demands = tuple(dict.fromkeys(demands))
+    for name, value, labels in (
+        ("component", component, COMPONENT_LABELS),
+        ("platform", platform, PLATFORM_LABELS),
+        ("perpetrator", perpetrator, PERPETRATOR_LABELS),
+    ):
+        if value and value not in labels:
+            raise InvalidFormError(name)
+    if not set(demands) <= set(DEMAND_LABELS):
+        raise InvalidFormError("demands")
+    follow_up = None
+    if follow_up_on:
+        try:
+            follow_up = date.fromisoformat(follow_up_on)
+        except ValueError:
+            raise InvalidFormError("follow_up_on") from None
+        if not today <= follow_up <= today + timedelta(days=FOLLOW_UP_MAX_DAYS):
+            raise InvalidFormError("follow_up_on")
+    return CaseFields(
+        component=component or None,
+        platform=platform or None,
+        demands=demands,
+        perpetrator=perpetrator or None,
+        emergency_contacted=emergency_contacted,
+        art53_report=art53_report,
+        follow_up_on=follow_up,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -298,6 +298,30 @@ async def release_to_queue(
     await bus.publish(changed_event(conversation, reason))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseFields:
+    """The case fields of CONTENT-BRIEF §9 beyond the categories (codes checked by the console)."""
+
+    component: str | None = None  # online / offline / both
+    platform: str | None = None
+    demands: tuple[str, ...] = ()
+    perpetrator: str | None = None
+    emergency_contacted: bool = False
+    art53_report: bool = False
+    follow_up_on: date | None = None
+
+    def columns(self) -> dict[str, object]:
+        return {
+            "component": self.component,
+            "platform": self.platform,
+            "demands": list(self.demands),
+            "perpetrator": self.perpetrator,
+            "emergency_contacted": self.emergency_contacted,
+            "art53_report": self.art53_report,
+            "follow_up_on": self.follow_up_on,
+        }
+
+
 async def close_conversation(
     session: AsyncSession,
     bus: MessageBus,
@@ -310,6 +334,7 @@ async def close_conversation(
     summary: str = "",
     referrals: Iterable[str] = (),
     contact_type: str | None = None,
+    fields: CaseFields | None = None,
 ) -> CaseRecord:
     """live → closed with a category from CONTENT-BRIEF §9; the case record stays."""
     if not category.strip():
@@ -333,6 +358,7 @@ async def close_conversation(
         highest_risk=conversation.risk_level,
         closed_by=staff.id,
         closed_at=now,
+        **(fields or CaseFields()).columns(),
     )
     session.add(case)
     await session.commit()

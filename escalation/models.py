@@ -6,12 +6,13 @@ One declarative Base for the whole schema; Alembic migrations in sanad/migration
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -208,6 +210,14 @@ class CaseRecord(Base):
     referrals: Mapped[list[str]] = mapped_column(default=list)
     summary: Mapped[str] = mapped_column(Text, default="")
     highest_risk: Mapped[int] = mapped_column(Integer, default=0)
+    # CONTENT-BRIEF §9 case fields (codes from console/taxonomy.py; none identifies the child).
+    component: Mapped[str | None] = mapped_column(String(8), default=None)  # online / offline / both
+    platform: Mapped[str | None] = mapped_column(String(24), default=None)
+    demands: Mapped[list[str]] = mapped_column(default=list)  # money, more_images, meeting, …
+    perpetrator: Mapped[str | None] = mapped_column(String(24), default=None)
+    emergency_contacted: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    art53_report: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    follow_up_on: Mapped[date | None] = mapped_column(Date, default=None)
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     closed_at: Mapped[datetime] = mapped_column(default=utc_now)
 

@@ -141,9 +141,26 @@ async def close_conversation(
     contact_type: Annotated[str, Form(max_length=40)] = "",
     referrals: Annotated[list[str] | None, Form()] = None,
     summary: Annotated[str, Form(max_length=actions.MAX_TEXT_CHARS)] = "",
+    component: Annotated[str, Form(max_length=8)] = "",
+    platform: Annotated[str, Form(max_length=24)] = "",
+    demands: Annotated[list[str] | None, Form()] = None,
+    perpetrator: Annotated[str, Form(max_length=24)] = "",
+    emergency_contacted: Annotated[bool, Form()] = False,
+    art53_report: Annotated[bool, Form()] = False,
+    follow_up_on: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     conversation = await access_conversation(session, staff, conversation_id)
     case = taxonomy.check_case(category, secondary or [], contact_type, referrals or [])
+    fields = taxonomy.check_fields(
+        component=component,
+        platform=platform,
+        demands=demands or [],
+        perpetrator=perpetrator,
+        emergency_contacted=emergency_contacted,
+        art53_report=art53_report,
+        follow_up_on=follow_up_on,
+        today=utc_now().date(),
+    )
     await actions.close_conversation(
         session,
         bus,
@@ -155,5 +172,6 @@ async def close_conversation(
         contact_type=case.contact_type,
         referrals=case.referrals,
         summary=summary.strip(),
+        fields=fields,
     )
     return redirect(path_for(request.app, "queue_page") + "?notice=closed")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import httpx
+import pytest
 
 from escalation import repository
+from escalation.models import utc_now
 from tests.cast import Cast
 from tests.console.conftest import csrf_token, queue_chat, take
 
@@ -143,6 +146,66 @@ async def test_closing_without_a_known_category_is_refused(client: httpx.AsyncCl
     assert (missing.status_code, invented.status_code) == (400, 400)
     async with cast.sessions() as session:
         assert await repository.find_case(session, chat.id) is None
+    assert (await cast.conversation(chat.id)).state == "live"
+
+
+async def test_closing_records_the_case_fields_and_the_page_shows_them(
+    client: httpx.AsyncClient, cast: Cast
+) -> None:
+    chat = await queue_chat(cast, child="lina", first_message="بهددني بصوري", signals=["sextortion"])
+    await take(cast, chat, "sami")
+    await cast.log_in(client, "sami")
+    token = await csrf_token(client, f"/console/conversations/{chat.id}")
+    follow_up = (utc_now().date() + timedelta(days=3)).isoformat()
+
+    await client.post(
+        f"/console/conversations/{chat.id}/close",
+        data={
+            "csrf_token": token,
+            "category": "violence.sexual_extortion",
+            "component": "online",
+            "platform": "instagram",
+            "demands": ["money", "more_images"],
+            "perpetrator": "unknown_online",
+            "art53_report": "true",
+            "follow_up_on": follow_up,
+        },
+    )
+
+    async with cast.sessions() as session:
+        case = await repository.find_case(session, chat.id)
+    assert case is not None
+    assert (case.component, case.platform, case.perpetrator) == ("online", "instagram", "unknown_online")
+    assert case.demands == ["money", "more_images"]
+    assert (case.emergency_contacted, case.art53_report) == (False, True)
+    assert case.follow_up_on is not None and case.follow_up_on.isoformat() == follow_up
+    page = (await client.get(f"/console/conversations/{chat.id}")).text
+    assert "إنستغرام" in page and "مال أو بطاقات هدايا" in page and "شخص مجهول عبر الإنترنت" in page
+    assert f'<time datetime="{follow_up}">' in page
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"platform": "myspace"},
+        {"demands": ["kidneys"]},
+        {"follow_up_on": "2020-01-01"},
+        {"follow_up_on": "tuesday"},
+    ],
+)
+async def test_closing_with_a_field_the_form_does_not_offer_is_refused_and_nothing_is_lost(
+    client: httpx.AsyncClient, cast: Cast, bad: dict[str, object]
+) -> None:
+    chat = await cast.live_chat(child="lina", counselor="sami", first_message="مرحبا")
+    await cast.log_in(client, "sami")
+    token = await csrf_token(client, f"/console/conversations/{chat.id}")
+
+    response = await client.post(
+        f"/console/conversations/{chat.id}/close",
+        data={"csrf_token": token, "category": "online_safety.hacked_account", **bad},
+    )
+
+    assert response.status_code == 400
     assert (await cast.conversation(chat.id)).state == "live"
 
 

@@ -29,7 +29,8 @@ def template_message_ids() -> list[str | tuple[str, str]]:
 def taxonomy_labels() -> list[str]:
     groups = [g.label for g in taxonomy.CATEGORY_GROUPS]
     choices = [c.label for g in taxonomy.CATEGORY_GROUPS for c in g.choices]
-    return groups + choices + [c.label for c in (*taxonomy.CONTACT_TYPES, *taxonomy.REFERRALS)]
+    fields = (*taxonomy.COMPONENTS, *taxonomy.PLATFORMS, *taxonomy.DEMANDS, *taxonomy.PERPETRATORS)
+    return groups + choices + [c.label for c in (*taxonomy.CONTACT_TYPES, *taxonomy.REFERRALS, *fields)]
 
 
 def test_every_template_string_has_an_arabic_translation() -> None:
