@@ -33,6 +33,8 @@ def guarded(text: str) -> set[str]:
         ("رح اطلع مع صحابي عالمول بعد المدرسة", "immediate_danger"),
         ("قتلتهم كلهم بالببجي وربحنا", "self_harm"),
         ("ماما بتعطيني حبة فيتامين كل يوم", "abuse_disclosure"),
+        ("ستي بتاخد حبوب الضغط كل يوم وانا بذكرها", "self_harm"),
+        ("بحبك كتير يا ماما", "self_harm"),
         ("the doctor put me on antibiotics, 3 pills a day", "self_harm"),
         ("لسعتني الطنجرة شوي وحطيت مي باردة", "immediate_danger"),
         ("الاستاذ جاي البيت الساعة ٧ وماما هتبقى موجودة", "immediate_danger"),
@@ -71,6 +73,7 @@ def test_a_guard_never_removes_what_the_lexicon_found() -> None:
         ("my dad is coming to pick me up from school", "my dad saw the pics and is coming to pick me up from school"),
         ("خالي جاي ياخدني من المدرسة", "خالي شاف الصور وجاي ياخدني من المدرسة"),
         ("my friends and i are going out to the mall after school", "my friends and i are going out, my brother has a knife"),
+        ("ماما بالبيت والفني جاي يصلح النت", "جوز امي بالبيت لحاله معي وسكر الباب علي"),
     ],
 )
 def test_a_guard_breaker_gives_the_model_its_say_back(harmless: str, broken: str) -> None:
