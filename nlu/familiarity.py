@@ -42,10 +42,10 @@ class Familiarity:
             self.threshold = 0.0
             return self
         examples = self._vectorizer.transform(risk_views).tocsr()
-        self._examples = examples
+        self._examples = examples.T.tocsr()  # features × examples: one product per message, no transpose
         nearest = np.zeros(examples.shape[0])
         for start in range(0, examples.shape[0], _CHUNK):
-            block = (examples[start : start + _CHUNK] @ examples.T).toarray()
+            block = (examples[start : start + _CHUNK] @ self._examples).toarray()
             for offset in range(block.shape[0]):
                 block[offset, start + offset] = 0.0  # leave the example itself out
             nearest[start : start + block.shape[0]] = block.max(axis=1)
@@ -54,10 +54,10 @@ class Familiarity:
 
     def similarity(self, view: str) -> float:
         """Cosine similarity of `view` to its nearest risk example (0 when nothing was fitted)."""
-        if self._examples is None:
+        if self._examples is None or self._examples.shape[1] == 0:
             return 0.0
         vector = self._vectorizer.transform([view])
-        return float((vector @ self._examples.T).max()) if vector.nnz else 0.0
+        return float((vector @ self._examples).max()) if vector.nnz else 0.0
 
     def familiar(self, view: str) -> bool:
         return self._examples is None or self.similarity(view) >= self.threshold
