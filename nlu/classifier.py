@@ -260,7 +260,7 @@ class _OneMessage:
 
 # --- training, thresholds, artifact -------------------------------------------------------------
 
-FORMAT_VERSION = 5  # bump whenever the pickled classes, features or threshold rules change
+FORMAT_VERSION = 6  # bump whenever the pickled classes, features or threshold rules change
 CV_FOLDS = 5
 KEEP_CORRECT = 0.97  # the fallback threshold keeps ≥ 97% of correct out-of-fold predictions
 # How often (out of fold) a model risk signal must be right, by level. Tried: 0.9/0.8/0.75 (the
