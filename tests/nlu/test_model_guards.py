@@ -35,6 +35,8 @@ def guarded(text: str) -> set[str]:
         ("ماما بتعطيني حبة فيتامين كل يوم", "abuse_disclosure"),
         ("ستي بتاخد حبوب الضغط كل يوم وانا بذكرها", "self_harm"),
         ("بحبك كتير يا ماما", "self_harm"),
+        ("اخذت حبوب الحديد اللي كتبها الدكتور", "self_harm"),
+        ("my physio comes every tuesday and mom's always there", "abuse_disclosure"),
         ("the doctor put me on antibiotics, 3 pills a day", "self_harm"),
         ("لسعتني الطنجرة شوي وحطيت مي باردة", "immediate_danger"),
         ("الاستاذ جاي البيت الساعة ٧ وماما هتبقى موجودة", "immediate_danger"),
@@ -79,3 +81,15 @@ def test_a_guard_never_removes_what_the_lexicon_found() -> None:
 def test_a_guard_breaker_gives_the_model_its_say_back(harmless: str, broken: str) -> None:
     assert "immediate_danger" in guarded(harmless)
     assert guarded(broken) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اخوي الصغير حكالي انو الشيخ بالمركز بيبوسه من تمه",
+        "جدي بيلمس اختي الصغيرة بالليل",
+        "my little brother told me the coach touches him",
+    ],
+)
+def test_a_little_sibling_named_in_a_disclosure_does_not_guard_it(text: str) -> None:
+    assert "abuse_disclosure" not in guarded(text)
