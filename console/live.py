@@ -10,7 +10,9 @@ and `state` changes; it closes with 4404 when the viewer loses access. The brows
 `{"type": "text", "client_id": uuid, "text"}` (only the counselor holding the chat may) →
 `{"type": "ack", "client_id", "seq"}` after the message is stored; and `{"type": "typing",
 "active": bool}`. Anything else gets `{"type": "error", "code": "invalid_frame"}` and the socket
-stays open. Both sockets authenticate by the session cookie and refuse foreign Origins.
+stays open. Both sockets authenticate by the session cookie and refuse foreign Origins; the chat
+socket checks the session again before storing each counselor message and closes with 4401 once
+it has ended (a logout anywhere ends it: console/auth.py).
 """
 
 from __future__ import annotations
@@ -320,13 +322,21 @@ class _ChatInbound:
                 await self.sender.send({"type": "error", "code": "invalid_frame"})
                 continue
             if isinstance(frame, CounselorText):
-                await self.post(frame)
+                if not await self.post(frame):
+                    await self.sender.websocket.close(code=CLOSE_UNAUTHORISED)
+                    return
             else:
                 await self.signal(frame.active)
 
-    async def post(self, frame: CounselorText) -> None:
+    async def post(self, frame: CounselorText) -> bool:
+        """Store and acknowledge one counselor message; False when the session has ended since
+        the socket opened (logged out anywhere, password changed, account disabled): nothing is
+        stored and the socket closes with 4401."""
         client_id = f"staff:{self.staff.id}:{frame.client_id}"  # never collides with a child's id
         async with self.app.state.sessions() as session:
+            websocket = self.sender.websocket
+            if await load_staff(session, console_session(websocket), self.app.state.secret) is None:
+                return False
             try:
                 conversation = await repository.get_conversation(session, self.conversation_id)
                 stored, _ = await relay.post_counselor_message(
@@ -340,9 +350,10 @@ class _ChatInbound:
                 )
             except EscalationError as exc:
                 await self.sender.send({"type": "error", "code": exc.code, "client_id": str(frame.client_id)})
-                return
+                return True
         self.typing = False
         await self.sender.send({"type": "ack", "client_id": str(frame.client_id), "seq": stored.seq})
+        return True
 
     async def signal(self, active: bool) -> None:
         """Only the counselor holding the chat shows as typing; a watching supervisor stays silent."""

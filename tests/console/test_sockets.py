@@ -329,3 +329,25 @@ async def test_a_counselor_whose_chat_goes_to_a_colleague_is_disconnected(
     assert taken["state"] == "live"
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4404
+
+
+async def test_after_logging_out_an_open_chat_socket_can_no_longer_write_as_the_counselor(
+    live_server: LiveServer, client: httpx.AsyncClient, cast: Cast
+) -> None:
+    chat = await cast.live_chat(child="lina", counselor="sami", first_message="مرحبا")
+    await cast.log_in(client, "sami")
+    headers = cookie_header(client)
+    async with connect(chat_url(live_server, chat.id), additional_headers=headers) as ws:
+        await send(ws, {"type": "text", "client_id": str(uuid.uuid4()), "text": "قبل الخروج"})
+        await next_frame(ws, "ack")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', (await client.get("/console/queue")).text)
+        assert token is not None
+        await client.post("/console/logout", data={"csrf_token": token.group(1)})  # e.g. from another tab
+        await send(ws, {"type": "text", "client_id": str(uuid.uuid4()), "text": "بعد الخروج"})
+        with pytest.raises(ConnectionClosed) as closed:
+            await next_frame(ws, "ack")
+
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+    async with cast.sessions() as session:
+        texts = [m.text for m in await repository.list_messages(session, chat.id)]
+    assert "قبل الخروج" in texts and "بعد الخروج" not in texts
