@@ -47,6 +47,9 @@ async def test_the_holder_gets_a_composer_and_the_close_form(client: httpx.Async
     assert 'data-action="send"' in page
     assert 'class="form chat__close"' in page
     assert '<select class="input" name="category" required>' in page
+    for field in ("component", "platform", "perpetrator"):  # §9 case fields, optional
+        assert f'<select class="input" name="{field}">' in page
+    assert '<span class="form__label">المنصة</span>' in page and "غير مسجّل" in page
     assert 'data-action="close"' in page
 
 
