@@ -158,19 +158,27 @@ def model_guarded(text: str, normalized: str, arabizi_view: str) -> set[RiskSign
     return model_guarded_in(risk_views(text, normalized, arabizi_view))
 
 
+def _guard_views(views: RiskViews, register: str) -> list[str]:
+    """What a register's guards read: for Arabic also an Arabizi message's Arabic-script readings
+    (a guard only ever keeps the model quiet, so reading more cannot hide a lexicon hit)."""
+    return [*views[register], *views[TRANSLITERATED]] if register == "ar" else views[register]
+
+
 def model_guarded_in(views: RiskViews) -> set[RiskSignal]:
     lexicon: Lexicon = load_lexicon()
     guarded: set[RiskSignal] = set()
     if any(
-        rules.guard_breakers is not None and any(rules.guard_breakers.search(v) for v in views[rules.register])
+        rules.guard_breakers is not None
+        and any(rules.guard_breakers.search(v) for v in _guard_views(views, rules.register))
         for rules in lexicon.rules
     ):
         return guarded  # "my uncle saw the pictures and is coming home": no pick-up, the model decides
     for rules in lexicon.rules:
-        if rules.idioms is not None and any(rules.idioms.search(view) for view in views[rules.register]):
+        read = _guard_views(views, rules.register)
+        if rules.idioms is not None and any(rules.idioms.search(view) for view in read):
             guarded |= IDIOM_GUARDS  # «بحبك موت», "this homework is murdering me": not the model's call
         for signals, pattern in rules.model_guards:
-            if not signals <= guarded and any(pattern.search(view) for view in views[rules.register]):
+            if not signals <= guarded and any(pattern.search(view) for view in read):
                 guarded |= signals
     return guarded
 
