@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from sqlalchemy import update
@@ -311,15 +311,8 @@ class CaseFields:
     follow_up_on: date | None = None
 
     def columns(self) -> dict[str, object]:
-        return {
-            "component": self.component,
-            "platform": self.platform,
-            "demands": list(self.demands),
-            "perpetrator": self.perpetrator,
-            "emergency_contacted": self.emergency_contacted,
-            "art53_report": self.art53_report,
-            "follow_up_on": self.follow_up_on,
-        }
+        """CaseRecord's columns, named like the fields (a new field cannot be left out)."""
+        return {**asdict(self), "demands": list(self.demands)}
 
 
 async def close_conversation(
