@@ -29,9 +29,11 @@ def test_a_new_wording_of_a_known_risk_is_familiar_and_unrelated_text_is_not() -
 
 def test_the_bar_is_what_almost_every_risk_example_reaches_to_its_nearest_neighbour() -> None:
     gate = fitted()
+    # Each example's similarity to its nearest *other* risk example (same vocabulary and weights).
+    left_out = sorted(Familiarity().fit(EVERYTHING, [r for r in RISK if r != text]).similarity(text) for text in RISK)
 
     assert 0.0 < gate.threshold < 1.0
-    assert sum(gate.similarity(text) >= gate.threshold for text in RISK) == len(RISK)
+    assert left_out[0] <= gate.threshold <= left_out[1]  # the 1st percentile of six: at the lowest
 
 
 def test_text_without_any_known_ngram_is_never_familiar() -> None:
