@@ -54,7 +54,7 @@ def measure_in_child(model_path: Path, data_dir: Path, eval_dir: Path) -> dict[s
     _, held_out = holdout_split(data)
     rss_before = process.memory_info().rss
     engine = NluEngine(load_model(model_path, data_hash=data.data_hash()))
-    messages = SAMPLE_MESSAGES + [text for text, _ in held_out]
+    messages = SAMPLE_MESSAGES + [e.text for e in held_out]
     # The lexicon compiles each pattern on first use; a server reaches that steady state within
     # its first few hundred messages. Report the cold pass apart, then measure warm.
     started = time.perf_counter()

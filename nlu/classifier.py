@@ -3,8 +3,8 @@
 Features, for every message (synonyms applied first):
 
 * the Arabic-script view (`to_arabic`: Arabizi transliterated; Arabic script and common English
-  words unchanged): TF-IDF char_wb 2–5-grams (dialect spellings, typos) and word 1–2-grams
-  (phrases), sublinear tf. Arabizi and Arabic examples share these n-grams;
+  words unchanged): TF-IDF char_wb 2–5-grams (dialect spellings, typos), word 1–2-grams
+  (phrases) and char 3–5-grams across word boundaries (phrases whatever the spelling), sublinear tf. Arabizi and Arabic examples share these n-grams;
 * the normalised surface text of Latin-script messages (Arabizi, English): char_wb 2–5-grams,
   so an English word keeps its own n-grams besides its transliteration. Arabic messages leave
   this block empty: their surface *is* the Arabic view, and counting it twice hurt;
@@ -16,11 +16,18 @@ view alone 0.69 → both views with word+char n-grams each 0.74 → this layout 
 The model is a LinearSVC whose one-vs-rest margins become probabilities by temperature-scaled
 softmax, the temperature fitted on out-of-fold margins by minimal log-loss. On our data it is as
 accurate as LogisticRegression and far cheaper: 0.4 s CPU per fit against 6 s for lbfgs, and
-2.5 s for sklearn's sigmoid CalibratedClassifierCV (25 classes × 3 folds of Platt fits). A fixed
-random_state and sorted data make training deterministic. Training (`train_model`) picks from out-of-fold
-cross-validation predictions the `nlu_fallback` threshold and the confidence a risk intent needs
-before the model may add its risk signal; the artifact (`save_model` / `load_model`) carries them
-with the training-data hash, so a model never runs against data it was not trained on.
+2.5 s for sklearn's sigmoid CalibratedClassifierCV (25 classes × 3 folds of Platt fits).
+
+A second LinearSVC on the same features, the *risk head*, learns each example's risk (a risk
+signal or none) rather than its intent: the intent of a parent who writes that their daughter
+left a goodbye note is `parent_guidance` (SPEC §2), its risk `self_harm` (Rasa `metadata`, see
+nlu.training_data). Both heads share one feature pass, so it costs one more dot product.
+
+A fixed random_state and sorted data make training deterministic. Training (`train_model`) picks
+from out-of-fold cross-validation predictions the `nlu_fallback` threshold and, per risk level, the
+probability (summed over the risk head's signals of that level or above) the model needs before
+it may add a signal; the artifact (`save_model` / `load_model`) carries them with the
+training-data hash, so a model never runs against data it was not trained on.
 """
 
 from __future__ import annotations
@@ -53,13 +60,14 @@ from nlu.errors import ModelMismatchError, NluError
 from nlu.familiarity import Familiarity
 from nlu.language import language_of
 from nlu.normalize import normalize
-from nlu.training_data import PatternFeature, TrainingData
+from nlu.training_data import NO_RISK, PatternFeature, TrainingData
 from nlu.types import SIGNAL_LEVEL, Language, RiskLevel, RiskSignal
 
 SEED = 20240601
 REGULARISATION_C = 0.5
 MIN_EXAMPLES = 5  # per intent: one in each cross-validation fold
 PATTERN_WEIGHT = 1.0
+PHRASE_FEATURES = 100_000  # the most frequent cross-word char n-grams kept (bounds model size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +132,30 @@ class _Patterns:
         return sparse.csr_matrix(np.asarray(rows, dtype=np.float64).reshape(len(docs), len(self._compiled)))
 
 
+# Character n-grams seen in a single example only are dropped (`min_df=2`): half of all character
+# features, which would cost model memory (231 MB with both heads) for 0.002 of CV macro-F1.
+MIN_CHAR_DF = 2
+
+
 def _char_grams() -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False, sublinear_tf=True)
+    return TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), lowercase=False, sublinear_tf=True, min_df=MIN_CHAR_DF
+    )
+
+
+def _phrase_grams() -> TfidfVectorizer:
+    """char 3–5-grams across word boundaries: short phrases («ما حدا», «بدي موت») whatever the
+    spelling. Session 4 (9,700 examples, 5-fold CV intent macro-F1): 0.874 without this block,
+    0.887 with it; 3–6-grams 0.885 and slower; the char_wb block twice (more weight on characters,
+    no new n-grams) 0.878; char 2–5-grams across words *instead of* char_wb 0.874."""
+    return TfidfVectorizer(
+        analyzer="char",
+        ngram_range=(3, 5),
+        lowercase=False,
+        sublinear_tf=True,
+        min_df=MIN_CHAR_DF,
+        max_features=PHRASE_FEATURES,
+    )
 
 
 def _word_grams() -> TfidfVectorizer:
@@ -151,11 +181,14 @@ class IntentClassifier:
     def __init__(self, *, synonyms: dict[str, str], features: Sequence[PatternFeature]) -> None:
         self._synonyms = _Synonyms(synonyms)
         self._patterns = _Patterns(features)
-        self._arabic = [_char_grams(), _word_grams()]
+        self._arabic = [_char_grams(), _word_grams(), _phrase_grams()]
         self._surface: TfidfVectorizer | None = _char_grams()
         self._model = LinearSVC(C=REGULARISATION_C, random_state=SEED)
+        self._risk_model: LinearSVC | None = LinearSVC(C=REGULARISATION_C, random_state=SEED)
         self.temperature = 1.0  # set by train_model from out-of-fold scores
+        self.risk_temperature = 1.0
         self.classes: list[str] = []
+        self.risk_classes: list[str] = []  # risk signals and NO_RISK; [] when the data had no risk
         self._one: _OneMessage | None = None  # built on first use, never pickled
 
     def __getstate__(self) -> dict[str, Any]:
@@ -188,29 +221,60 @@ class IntentClassifier:
         blocks.append(self._patterns.transform([d.views for d in docs]))
         return sparse.hstack(blocks, format="csr")
 
-    def fit(self, views: Sequence[TextViews], labels: Sequence[str]) -> IntentClassifier:
+    def fit(
+        self, views: Sequence[TextViews], labels: Sequence[str], risk_labels: Sequence[str] | None = None
+    ) -> IntentClassifier:
+        """Both heads on one feature matrix: intents from `labels`, risk from `risk_labels`
+        (a risk signal or NO_RISK per example; without them, or with a single class, no risk head)."""
         matrix = self._matrix(self._docs(views), fit=True)
         self._model.fit(matrix, np.asarray(labels))
         self.classes = [str(c) for c in self._model.classes_]
+        if risk_labels is None or len(set(risk_labels)) < 2:
+            self._risk_model, self.risk_classes = None, []
+        else:
+            assert self._risk_model is not None
+            self._risk_model.fit(matrix, np.asarray(risk_labels))
+            self.risk_classes = [str(c) for c in self._risk_model.classes_]
         return self
 
-    def rank(self, views: TextViews) -> list[tuple[str, float]]:
-        """Every intent with its probability for one message, most likely first."""
+    def read(self, views: TextViews) -> tuple[list[tuple[str, float]], dict[str, float]]:
+        """One message: every intent with its probability, most likely first, and the risk head's
+        probability of each risk class ({} without a risk head)."""
         if self._one is None:
             self._one = _OneMessage(self)
         margins = self._one.scores(self._docs([views])[0])
-        proba = probabilities(margins[np.newaxis, :], self.temperature)[0]
+        proba = probabilities(margins[np.newaxis, : len(self.classes)], self.temperature)[0]
         order = np.argsort(-proba, kind="stable")
-        return [(self.classes[i], float(proba[i])) for i in order]
+        ranking = [(self.classes[i], float(proba[i])) for i in order]
+        if not self.risk_classes:
+            return ranking, {}
+        risk = probabilities(margins[np.newaxis, len(self.classes) :], self.risk_temperature)[0]
+        return ranking, {name: float(p) for name, p in zip(self.risk_classes, risk, strict=True)}
+
+    def rank(self, views: TextViews) -> list[tuple[str, float]]:
+        """Every intent with its probability for one message, most likely first."""
+        return self.read(views)[0]
+
+    def margins(self, views: Sequence[TextViews]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Raw one-vs-rest margins of both heads, one row per message, columns in the order of
+        `classes` and `risk_classes` (None without a risk head)."""
+        matrix = self._matrix(self._docs(views), fit=False)
+        intents = _columns(self._model.decision_function(matrix))
+        if self._risk_model is None:
+            return intents, None
+        return intents, _columns(self._risk_model.decision_function(matrix))
 
     def scores(self, views: Sequence[TextViews]) -> np.ndarray:
-        """Raw one-vs-rest margins, one row per message, columns in the order of `classes`."""
-        margins: np.ndarray = self._model.decision_function(self._matrix(self._docs(views), fit=False))
-        return _two_columns(margins) if margins.ndim == 1 else margins
+        """Raw one-vs-rest intent margins, one row per message, columns in the order of `classes`."""
+        return self.margins(views)[0]
 
     def predict_proba(self, views: Sequence[TextViews]) -> np.ndarray:
         """Calibrated probabilities: softmax of the margins divided by the fitted temperature."""
         return probabilities(self.scores(views), self.temperature)
+
+
+def _columns(margins: np.ndarray) -> np.ndarray:
+    return _two_columns(margins) if margins.ndim == 1 else margins
 
 
 def _two_columns(margins: np.ndarray) -> np.ndarray:
@@ -235,11 +299,16 @@ class _OneMessage:
             offset += len(vectorizer.vocabulary_)
         self._pattern_offset = offset
         self._patterns = classifier._patterns
-        coef, intercept = classifier._model.coef_, classifier._model.intercept_
-        if coef.shape[0] == 1:
-            coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
-        self._weights = np.ascontiguousarray(coef.T)  # (features, intents)
-        self._intercept = intercept
+        heads = [classifier._model] + ([classifier._risk_model] if classifier._risk_model is not None else [])
+        coefs, intercepts = [], []
+        for head in heads:
+            coef, intercept = head.coef_, head.intercept_
+            if coef.shape[0] == 1:
+                coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
+            coefs.append(coef)
+            intercepts.append(intercept)
+        self._weights = np.ascontiguousarray(np.vstack(coefs).T)  # (features, intents + risk classes)
+        self._intercept = np.concatenate(intercepts)
 
     def scores(self, doc: _Doc) -> np.ndarray:
         result: np.ndarray = np.array(self._intercept, dtype=np.float64)
@@ -260,25 +329,23 @@ class _OneMessage:
 
 # --- training, thresholds, artifact -------------------------------------------------------------
 
-FORMAT_VERSION = 6  # bump whenever the pickled classes, features or threshold rules change
+FORMAT_VERSION = 7  # bump whenever the pickled classes, features or threshold rules change
 CV_FOLDS = 5
 KEEP_CORRECT = 0.97  # the fallback threshold keeps ≥ 97% of correct out-of-fold predictions
-# How often (out of fold) a model risk signal must be right, by level. Tried: 0.9/0.8/0.75 (the
-# levels whose miss costs most asking less) took held-out risk recall from 0.81 to 0.90, but the
-# thresholds fell to the fallback floor (0.30) and out-of-domain benign text went over the 5%
-# false-alarm target (MLMA 1.3% → 12.9%, MPOLD 0.7% → 6.5%, banking 0.05% → 2.1%): the model answers
-# with one of 25 intents even for text unlike anything it saw. So the model stays a confident
-# supplement and the lexicon remains the recall net (SPEC §3). Session 2 (5,700 examples incl. 550
-# hard negatives): 0.95 for levels 2-3 kept recall on the dev sets (v4/v5) within one row and cut
-# false alarms on out-of-domain benign text by a third (MLMA 6.5% -> 4.5%, MPOLD 6.9% -> 4.2%,
-# banking 2.0% -> 1.1%). Session 3: with the familiarity gate (nlu.familiarity) keeping the model
-# off out-of-domain text, 0.90 again: on the dev sets v1-v7 the model alone then finds 93% of
-# level-3 rows (86% at 0.95), child false alarms 3.3%, public sets MLMA 4.5%, MPOLD 3.2%, banking
-# 3.9%, NArabizi 1.7% (suicide-news tweets 6.8%, 10% before the gate).
+# How often (out of fold) a model risk signal must be right, by level. History: sessions 1-2 read
+# the signal off the intent head's top intent (0.95, then 0.90 once the familiarity gate kept the
+# model off out-of-domain text). Session 4: a separate risk head (trained on each example's risk,
+# so a parent's report of a goodbye note teaches self_harm) whose summed probability per level is
+# higher than a single intent's, so the same 0.90 fell to the fallback floor (0.47) and raised
+# false alarms (dev sets v1-v11 36/1350, v10-v11 5.7%, MLMA 6.0%). At 0.95 the bars are about
+# 0.60 and 0.53 (level 1): dev false alarms 22/1350, MLMA 4.6%, MPOLD 3.2%, banking 2.9%, NArabizi
+# 3.1%, suicide-news tweets 6.9%; level 3 at 0.94 (bar about 0.53) finds 4 more of the 890
+# level-3 dev rows with the lexicon (12 more by the model alone) for 5 more dev false alarms and
+# under half a point on the public sets: a missed child costs more than a check-in.
 SIGNAL_PRECISION: dict[RiskLevel, float] = {
-    RiskLevel.CONCERN: 0.90,
-    RiskLevel.HIGH: 0.90,
-    RiskLevel.IMMINENT: 0.90,
+    RiskLevel.CONCERN: 0.95,
+    RiskLevel.HIGH: 0.95,
+    RiskLevel.IMMINENT: 0.94,
 }
 # Guesses that count as right when thresholds are chosen although the levels differ: self_harm
 # said of a distressed child (level 1). The crisis check-in is what a counselor would give such a
@@ -326,18 +393,23 @@ def fit_temperature(scores: np.ndarray, labels: Sequence[str], classes: Sequence
     return round(float(found.x), 4)
 
 
-def out_of_fold_scores(data: TrainingData, views: Sequence[TextViews], labels: Sequence[str]) -> np.ndarray:
-    """Cross-validated margins: each row scored by a model that never saw it."""
+def out_of_fold_scores(
+    data: TrainingData, views: Sequence[TextViews], labels: Sequence[str], risk_labels: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Cross-validated margins of both heads: each row scored by a model that never saw it."""
     classes = sorted(set(labels))
-    result = np.zeros((len(labels), len(classes)))
+    risk_classes = sorted(set(risk_labels))
+    intents = np.zeros((len(labels), len(classes)))
+    risk = np.zeros((len(labels), len(risk_classes))) if len(risk_classes) > 1 else None
     y = np.asarray(labels)
     for train, test in _folds(labels).split(np.zeros(len(y)), y):
         model = IntentClassifier(synonyms=data.synonyms, features=data.features)
-        model.fit([views[i] for i in train], y[train])
-        result[np.ix_(test, [classes.index(c) for c in model.classes])] = model.scores(
-            [views[i] for i in test]
-        )
-    return result
+        model.fit([views[i] for i in train], y[train], [risk_labels[i] for i in train])
+        intent_margins, risk_margins = model.margins([views[i] for i in test])
+        intents[np.ix_(test, [classes.index(c) for c in model.classes])] = intent_margins
+        if risk is not None and risk_margins is not None:
+            risk[np.ix_(test, [risk_classes.index(c) for c in model.risk_classes])] = risk_margins
+    return intents, risk
 
 
 def choose_threshold(proba: np.ndarray, labels: Sequence[str], classes: Sequence[str]) -> float:
@@ -350,29 +422,45 @@ def choose_threshold(proba: np.ndarray, labels: Sequence[str], classes: Sequence
     return float(np.floor(np.quantile(confident, 1 - KEEP_CORRECT, method="lower") * 1000) / 1000)
 
 
-def _level(intent: str) -> RiskLevel:
-    signal = RISK_INTENTS.get(intent)
+def _level(name: str) -> RiskLevel:
+    signal = RISK_INTENTS.get(name)
     return SIGNAL_LEVEL[signal] if signal is not None else RiskLevel.NONE
+
+
+MODEL_LEVELS = (RiskLevel.IMMINENT, RiskLevel.HIGH, RiskLevel.CONCERN)
+
+
+def level_signal(
+    proba: np.ndarray, classes: Sequence[str], level: RiskLevel
+) -> tuple[np.ndarray, list[str | None]]:
+    """Per row (risk-head probabilities): how likely its risk is at `level` or above, and the most
+    likely signal *at* `level` (None when the head has no class at that level)."""
+    at_least = [i for i, c in enumerate(classes) if _level(c) >= level]
+    exactly = [i for i, c in enumerate(classes) if _level(c) == level]
+    cumulative = proba[:, at_least].sum(axis=1) if at_least else np.zeros(len(proba))
+    if not exactly:
+        return cumulative, [None] * len(proba)
+    best = np.asarray(exactly)[proba[:, exactly].argmax(axis=1)]
+    return cumulative, [classes[i] for i in best]
 
 
 def choose_signal_thresholds(
     proba: np.ndarray, labels: Sequence[str], classes: Sequence[str], *, floor: float
 ) -> dict[RiskLevel, float]:
-    """Per risk level, the lowest confidence at which the model's risk intents are right often
-    enough (`SIGNAL_PRECISION`).
+    """Per risk level L, the lowest probability that the risk is at L or above (summed over the
+    risk head's classes) at which that call is right often enough (`SIGNAL_PRECISION`).
 
-    A prediction of a level-L risk intent counts as right when the true intent's level is ≥ L,
-    or the pair is in `ACCEPTABLE_GUESSES`. Never below `floor` (the fallback threshold): an
-    unsure model adds no signal.
+    `proba` are out-of-fold risk-head probabilities, `labels` the examples' risk labels. A call is
+    right when the true label's level is ≥ L, or (its most likely level-L signal, the label) is in
+    `ACCEPTABLE_GUESSES`. Never below `floor` (the fallback threshold): an unsure model adds no
+    signal.
     """
-    predicted = [classes[i] for i in proba.argmax(axis=1)]
-    confidence = proba.max(axis=1)
     thresholds: dict[RiskLevel, float] = {}
-    for level in (RiskLevel.CONCERN, RiskLevel.HIGH, RiskLevel.IMMINENT):
+    for level in MODEL_LEVELS:
+        cumulative, best = level_signal(proba, classes, level)
         rows = sorted(
-            (float(confidence[i]), _level(labels[i]) >= level or (p, labels[i]) in ACCEPTABLE_GUESSES)
-            for i, p in enumerate(predicted)
-            if _level(p) == level
+            (float(c), _level(label) >= level or (b, label) in ACCEPTABLE_GUESSES)
+            for c, b, label in zip(cumulative, best, labels, strict=True)
         )
         thresholds[level] = max(floor, _lowest_precise(rows, SIGNAL_PRECISION[level]))
     return thresholds
@@ -391,8 +479,9 @@ def train_model(data: TrainingData) -> NluModel:
     """Cross-validate for thresholds and metrics, then fit on every example. Deterministic."""
     views = [text_views(e.text) for e in data.examples]
     labels = [e.intent.value for e in data.examples]
+    risk_labels = [e.risk_label for e in data.examples]
     classes = sorted(set(labels))
-    scores = out_of_fold_scores(data, views, labels)
+    scores, risk_scores = out_of_fold_scores(data, views, labels, risk_labels)
     temperature = fit_temperature(scores, labels, classes)
     proba = probabilities(scores, temperature)
     threshold = choose_threshold(proba, labels, classes)
@@ -405,17 +494,27 @@ def train_model(data: TrainingData) -> NluModel:
         "threshold": threshold,
         "temperature": temperature,
     }
-    classifier = IntentClassifier(synonyms=data.synonyms, features=data.features).fit(views, labels)
+    classifier = IntentClassifier(synonyms=data.synonyms, features=data.features).fit(
+        views, labels, risk_labels
+    )
     classifier.temperature = temperature
+    never = {level: 1.01 for level in MODEL_LEVELS}  # no risk head: the model adds no signal
+    signal_thresholds = never
+    if risk_scores is not None:
+        risk_classes = sorted(set(risk_labels))
+        classifier.risk_temperature = fit_temperature(risk_scores, risk_labels, risk_classes)
+        risk_proba = probabilities(risk_scores, classifier.risk_temperature)
+        signal_thresholds = choose_signal_thresholds(risk_proba, risk_labels, risk_classes, floor=threshold)
+        metrics["risk_temperature"] = classifier.risk_temperature
     familiarity = Familiarity().fit(
         [v.arabizi_view for v in views],
-        [v.arabizi_view for v, label in zip(views, labels, strict=True) if label in RISK_INTENTS],
+        [v.arabizi_view for v, risk in zip(views, risk_labels, strict=True) if risk != NO_RISK],
     )
     metrics["familiar_similarity"] = round(familiarity.threshold, 4)
     return NluModel(
         classifier=classifier,
         threshold=threshold,
-        signal_thresholds=choose_signal_thresholds(proba, labels, classes, floor=threshold),
+        signal_thresholds=signal_thresholds,
         familiarity=familiarity,
         data_hash=data.data_hash(),
         metrics=metrics,

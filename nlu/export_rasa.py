@@ -14,24 +14,28 @@ from pathlib import Path
 import yaml
 
 from nlu.training_data import TrainingData
-from nlu.types import TRAINABLE_INTENTS
+from nlu.types import TRAINABLE_INTENTS, RiskSignal
 
 RASA_VERSION = "3.1"
 DEFAULT_FALLBACK_THRESHOLD = 0.3
 
 
-def _block(kind: str, name: str, lines: Iterable[str]) -> str:
+def _block(kind: str, name: str, lines: Iterable[str], *, risk: RiskSignal | None = None) -> str:
     items = "".join(f"    - {line}\n" for line in lines)
-    return f"- {kind}: {name}\n  examples: |\n{items}"
+    metadata = f"  metadata:\n    risk: {risk.value}\n" if risk is not None else ""
+    return f"- {kind}: {name}\n{metadata}  examples: |\n{items}"
 
 
 def nlu_yaml(data: TrainingData) -> str:
-    """Rasa NLU YAML with every example, synonym, regex and lookup (intents in SPEC order)."""
-    by_intent = {
-        intent: [e.text for e in data.examples if e.intent is intent] for intent in TRAINABLE_INTENTS
-    }
+    """Rasa NLU YAML with every example, synonym, regex and lookup (intents in SPEC order); examples
+    with a risk of their own (`metadata: {risk: ...}`) keep it in a block of their own."""
+    risks: list[RiskSignal | None] = [None, *RiskSignal]
     parts = [f'version: "{RASA_VERSION}"\nnlu:\n']
-    parts += [_block("intent", i.value, texts) for i, texts in by_intent.items() if texts]
+    for intent in TRAINABLE_INTENTS:
+        for risk in risks:
+            texts = [e.text for e in data.examples if e.intent is intent and e.risk is risk]
+            if texts:
+                parts.append(_block("intent", intent.value, texts, risk=risk))
     canonical = sorted(set(data.synonyms.values()))
     parts += [_block("synonym", c, sorted(v for v, t in data.synonyms.items() if t == c)) for c in canonical]
     parts += [_block(f.kind, f.name, f.patterns) for f in data.features]

@@ -1,9 +1,10 @@
 """The embedded NLU engine: one message in, intent + ranking + risk + language out.
 
 `parse` is synchronous and pure: normalise, detect the register, build the Arabizi view, rank
-intents, then combine risk. Risk = lexicon signals ∪ model signal, where the model adds the
-signal of its top intent when that is a risk intent at or above the confidence learned for its
-level (`NluModel.signal_thresholds`), unless the lexicon's `model_guards` say the message is
+intents, then combine risk. Risk = lexicon signals ∪ model signal. The model's risk head (trained
+on each example's risk, not its intent: a parent reporting a goodbye note is `parent_guidance`
+with risk `self_harm`) adds the most likely signal of the highest level whose summed probability
+reaches the threshold learned for it (`NluModel.signal_thresholds`), unless the lexicon's `model_guards` say the message is
 hypothetical, homework, denied or an accident, or the message is unlike every risk example the
 model learned from (`nlu.familiarity`). The model may raise risk; it never removes a
 lexicon signal.
@@ -14,7 +15,19 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from nlu.classifier import RISK_INTENTS, NluModel, TextViews, load_model, save_model, text_views, train_model
+import numpy as np
+
+from nlu.classifier import (
+    MODEL_LEVELS,
+    RISK_INTENTS,
+    NluModel,
+    TextViews,
+    level_signal,
+    load_model,
+    save_model,
+    text_views,
+    train_model,
+)
 from nlu.errors import ModelMismatchError
 from nlu.risk import detect_risk_in, model_guarded_in, risk_views
 from nlu.training_data import load_training_data
@@ -36,13 +49,14 @@ class NluEngine:
         views = text_views(text)
         if not views.normalized:
             return self._nothing_to_read(views)
-        ranking = [IntentScore(name, confidence) for name, confidence in self.model.classifier.rank(views)]
+        ranked, risk_proba = self.model.classifier.read(views)
+        ranking = [IntentScore(name, confidence) for name, confidence in ranked]
         top = ranking[0]
         if top.confidence >= self.model.threshold:
             intent = top
         else:  # like Rasa's FallbackClassifier: the fallback carries the threshold as confidence
             intent = IntentScore(Intent.NLU_FALLBACK.value, self.model.threshold)
-        sources = self.risk_sources(views, top)
+        sources = self.risk_sources(views, self.head_signals(risk_proba))
         return ParseResult(
             text=text,
             intent=intent,
@@ -53,20 +67,36 @@ class NluEngine:
         )
 
     def risk(self, views: TextViews, top: IntentScore | None) -> Risk:
-        """Lexicon signals ∪ the signal of a confident risk intent `top` (ours or Rasa's)."""
-        return Risk.of(set().union(*self.risk_sources(views, top).values()))
+        """Lexicon signals ∪ our risk head ∪ the signal of a confident risk intent `top` (Rasa's)."""
+        proposed = self.head_signals(self.model.classifier.read(views)[1]) | self.model_signals(top)
+        return Risk.of(set().union(*self.risk_sources(views, proposed).values()))
 
-    def risk_sources(self, views: TextViews, top: IntentScore | None) -> dict[str, set[RiskSignal]]:
-        """Which net found which signal: {"lexicon": ..., "model": ...} (for evaluation and staff)."""
+    def risk_sources(self, views: TextViews, proposed: set[RiskSignal]) -> dict[str, set[RiskSignal]]:
+        """Which net found which signal: {"lexicon": ..., "model": ...} (for evaluation and staff).
+        `proposed` are the model's signals before the lexicon's guards and the familiarity gate."""
         folded = risk_views(views.raw, views.normalized, views.arabizi_view)
-        model = self.model_signals(top)
+        model = set(proposed)
         if model:
             model -= model_guarded_in(folded)
         if model and not self.model.familiarity.familiar(views.arabizi_view):
             model = set()  # text unlike any risk example (adult news, hate speech): not the model's call
         return {"lexicon": detect_risk_in(folded), "model": model}
 
+    def head_signals(self, risk_proba: dict[str, float]) -> set[RiskSignal]:
+        """The risk head's call: the most likely signal of the highest level whose summed probability
+        (that level or above) reaches the level's learned threshold."""
+        if not risk_proba:
+            return set()
+        classes = list(risk_proba)
+        row = np.asarray([list(risk_proba.values())])
+        for level in MODEL_LEVELS:
+            cumulative, best = level_signal(row, classes, level)
+            if best[0] is not None and cumulative[0] >= self.model.signal_thresholds[level]:
+                return {RiskSignal(best[0])}
+        return set()
+
     def model_signals(self, top: IntentScore | None) -> set[RiskSignal]:
+        """The signal of another backend's top intent when it is a risk intent confident enough."""
         signal = RISK_INTENTS.get(top.name) if top is not None else None
         if signal is None or top is None:
             return set()
@@ -79,7 +109,7 @@ class NluEngine:
             text=views.raw,
             intent=IntentScore(Intent.NLU_FALLBACK.value, 0.0),
             intent_ranking=(),
-            risk=self.risk(views, None),
+            risk=Risk.of(set().union(*self.risk_sources(views, set()).values())),
             language=views.language,
         )
 

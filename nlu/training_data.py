@@ -4,6 +4,10 @@ Honoured entries of the `nlu:` list (https://rasa.com/docs/rasa/training-data-fo
 
 * `intent: NAME` + `examples: |` block of "- " lines → training examples; NAME must be one of
   SPEC §2 (`TRAINABLE_INTENTS`); `[text](entity)` annotations keep only their text;
+  `metadata: {risk: SIGNAL}` on the entry (Rasa passes metadata through untouched) gives its
+  examples a risk other than their intent's: a parent writing that their daughter left a goodbye
+  note is intent `parent_guidance` (SPEC §2) with risk `self_harm` (SPEC §3). Without it an
+  example's risk is its intent when that is a risk signal, else none;
 * `synonym: CANONICAL` + examples → every example phrase is rewritten to CANONICAL before features;
 * `regex: NAME` + examples → one binary feature per NAME, on when any pattern matches;
 * `lookup: NAME` + examples → one binary feature per NAME, on when any listed phrase occurs.
@@ -26,12 +30,14 @@ import yaml
 
 from nlu.errors import TrainingDataError
 from nlu.normalize import normalize
-from nlu.types import TRAINABLE_INTENTS, Intent
+from nlu.types import TRAINABLE_INTENTS, Intent, RiskSignal
 
 SUPPORTED_VERSIONS = frozenset({"3.0", "3.1"})
 _KINDS = ("intent", "synonym", "regex", "lookup")
 _ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 _INTENTS_BY_NAME = {i.value: i for i in TRAINABLE_INTENTS}
+_SIGNALS_BY_NAME = {s.value: s for s in RiskSignal}
+NO_RISK = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +46,14 @@ class Example:
     intent: Intent
     path: Path
     line: int
+    risk: RiskSignal | None = None  # from the entry's `metadata: {risk: ...}`; None: as the intent says
+
+    @property
+    def risk_label(self) -> str:
+        """The risk this example teaches: its metadata risk, else its intent if that is a risk signal."""
+        if self.risk is not None:
+            return self.risk.value
+        return self.intent.value if self.intent.value in _SIGNALS_BY_NAME else NO_RISK
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +77,9 @@ class TrainingData:
     def data_hash(self) -> str:
         """sha256 of the content (not of file names or order): what a model was trained on."""
         content = {
-            "examples": sorted([e.intent.value, e.text] for e in self.examples),
+            "examples": sorted(
+                [e.intent.value, e.text, e.risk.value if e.risk else ""] for e in self.examples
+            ),
             "synonyms": sorted(self.synonyms.items()),
             "features": sorted([f.kind, f.name, sorted(f.patterns)] for f in self.features),
         }
@@ -184,11 +200,28 @@ def _load_entry(path: Path, entry: yaml.Node, collected: _Collected) -> None:
         raise TrainingDataError(path, _line(entry), f"{kind} `{name_node.value}` has no `examples`")
     lines = list(_example_lines(path, items["examples"][1]))
     if kind == "intent":
-        _add_intent(path, name_node, lines, collected)
+        risk = _risk_metadata(path, items["metadata"][1]) if "metadata" in items else None
+        _add_intent(path, name_node, lines, collected, risk)
     elif kind == "synonym":
         _add_synonym(path, name_node.value, lines, collected)
     else:
         _add_feature(path, kind, name_node.value, lines, collected)
+
+
+def _risk_metadata(path: Path, node: yaml.Node) -> RiskSignal | None:
+    """`risk` of an intent entry's `metadata` mapping (other metadata keys are Rasa's business)."""
+    if not isinstance(node, yaml.MappingNode):
+        raise TrainingDataError(path, _line(node), "`metadata` must be a mapping, e.g. `risk: self_harm`")
+    items = _mapping(path, node)
+    if "risk" not in items:
+        return None
+    value = items["risk"][1]
+    signal = _SIGNALS_BY_NAME.get(value.value) if isinstance(value, yaml.ScalarNode) else None
+    if signal is None:
+        found = value.value if isinstance(value, yaml.ScalarNode) else "a non-scalar"
+        names = ", ".join(_SIGNALS_BY_NAME)
+        raise TrainingDataError(path, _line(value), f"unknown risk `{found}` in metadata (SPEC §3: {names})")
+    return signal
 
 
 def _example_lines(path: Path, node: yaml.Node) -> Iterator[tuple[int, str]]:
@@ -215,7 +248,11 @@ def _example_lines(path: Path, node: yaml.Node) -> Iterator[tuple[int, str]]:
 
 
 def _add_intent(
-    path: Path, name_node: yaml.ScalarNode, lines: Sequence[tuple[int, str]], collected: _Collected
+    path: Path,
+    name_node: yaml.ScalarNode,
+    lines: Sequence[tuple[int, str]],
+    collected: _Collected,
+    risk: RiskSignal | None,
 ) -> None:
     intent = _INTENTS_BY_NAME.get(name_node.value)
     if intent is None:
@@ -236,8 +273,14 @@ def _add_intent(
                 line,
                 f"example also listed under `{previous.intent}` at {previous.path.name}:{previous.line}",
             )
+        if previous is not None and previous.risk is not risk:
+            raise TrainingDataError(
+                path,
+                line,
+                f"example also listed with another risk at {previous.path.name}:{previous.line}",
+            )
         if previous is None:
-            collected.examples[key] = Example(text=text, intent=intent, path=path, line=line)
+            collected.examples[key] = Example(text=text, intent=intent, path=path, line=line, risk=risk)
 
 
 def _add_synonym(path: Path, canonical: str, lines: Sequence[tuple[int, str]], collected: _Collected) -> None:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import shutil
+from pathlib import Path
 
 import pytest
 
-from nlu.parse import NluEngine
+from nlu.parse import NluEngine, train_engine
 from nlu.risk import detect_risk_text
 from nlu.types import Language, RiskLevel, RiskSignal
+from tests.nlu.conftest import FIXTURE_DIR
 
-ALWAYS = {level: 0.0 for level in (RiskLevel.CONCERN, RiskLevel.HIGH, RiskLevel.IMMINENT)}
-NEVER = {level: 1.01 for level in ALWAYS}
+# A model that adds the signal of any level it finds more likely than not.
+EAGER = {level: 0.5 for level in (RiskLevel.CONCERN, RiskLevel.HIGH, RiskLevel.IMMINENT)}
+NEVER = {level: 1.01 for level in EAGER}
 
 
 def engine_with(engine: NluEngine, **changes: object) -> NluEngine:
@@ -68,7 +72,7 @@ def test_lexicon_risk_stands_even_when_the_model_sees_a_greeting(fixture_engine:
 
 
 def test_a_confident_model_raises_risk_the_lexicon_missed(fixture_engine: NluEngine) -> None:
-    eager = engine_with(fixture_engine, signal_thresholds=ALWAYS)
+    eager = engine_with(fixture_engine, signal_thresholds=EAGER)
     assert detect_risk_text("zorblax zorblax") == set()  # a made-up word only the fixture data knows
 
     result = eager.parse("zorblax zorblax")
@@ -89,8 +93,8 @@ def test_an_unsure_model_adds_no_risk(fixture_engine: NluEngine) -> None:
 def test_the_model_adds_no_risk_to_text_unlike_its_risk_examples(fixture_engine: NluEngine) -> None:
     stranger = copy.deepcopy(fixture_engine.model.familiarity)
     stranger.threshold = 1.01  # nothing is that close: every message is unfamiliar
-    eager = engine_with(fixture_engine, signal_thresholds=ALWAYS)
-    gated = engine_with(fixture_engine, signal_thresholds=ALWAYS, familiarity=stranger)
+    eager = engine_with(fixture_engine, signal_thresholds=EAGER)
+    gated = engine_with(fixture_engine, signal_thresholds=EAGER, familiarity=stranger)
 
     assert eager.parse("zorblax zorblax").risk.signals == (RiskSignal.SEXTORTION,)
     assert gated.parse("zorblax zorblax").risk.level is RiskLevel.NONE
@@ -114,7 +118,7 @@ def test_to_json_has_exactly_the_spec_shape(fixture_engine: NluEngine) -> None:
 
 
 def test_extras_tell_which_net_found_each_signal(fixture_engine: NluEngine) -> None:
-    eager = engine_with(fixture_engine, signal_thresholds=ALWAYS)
+    eager = engine_with(fixture_engine, signal_thresholds=EAGER)
     deaf = engine_with(fixture_engine, signal_thresholds=NEVER)
 
     by_model = eager.parse("zorblax zorblax").extras["risk_sources"]
@@ -122,3 +126,48 @@ def test_extras_tell_which_net_found_each_signal(fixture_engine: NluEngine) -> N
 
     assert by_model == {"lexicon": [], "model": ["sextortion"]}
     assert by_lexicon == {"lexicon": ["self_harm"], "model": []}
+
+
+ADULT_REPORTS = """version: "3.1"
+nlu:
+- intent: parent_guidance
+  examples: |
+    - how do I set parental controls on his tablet
+    - my son plays games all night, what should I do
+    - what age is right for a first phone
+    - my daughter wants tiktok, is it safe for her
+    - how can we limit screen time at home
+    - the school asks me to sign a photo permission form for my son
+- intent: parent_guidance
+  metadata:
+    risk: self_harm
+  examples: |
+    - my son wrote us a goodbye letter last night
+    - my daughter keeps saying she would be better off gone
+    - I found fresh cuts on my son's arms
+    - my girl searched online how to end her life
+    - my boy gave away all his things and said farewell to his friends
+    - my daughter has been hiding a goodbye letter and a pill bottle in her drawer
+"""
+
+
+def test_an_adults_report_raises_the_risk_its_examples_carry(tmp_path: Path) -> None:
+    for name in ("chat.yml", "risk.yml"):
+        shutil.copy(FIXTURE_DIR / name, tmp_path / name)
+    (tmp_path / "adults.yml").write_text(ADULT_REPORTS, encoding="utf-8")
+    untagged = tmp_path / "untagged"
+    untagged.mkdir()
+    for name in ("chat.yml", "risk.yml"):
+        shutil.copy(FIXTURE_DIR / name, untagged / name)
+    (untagged / "adults.yml").write_text(
+        ADULT_REPORTS.replace("  metadata:\n    risk: self_harm\n", ""), "utf-8"
+    )
+    message = "my son gave away his things to his friends yesterday"
+    assert detect_risk_text(message) == set()  # only the model can find this one
+
+    tagged = engine_with(train_engine(tmp_path), signal_thresholds=EAGER).parse(message)
+    plain = engine_with(train_engine(untagged), signal_thresholds=EAGER).parse(message)
+
+    assert tagged.intent.name == plain.intent.name == "parent_guidance"  # SPEC §2: an adult writing
+    assert tagged.risk.signals == (RiskSignal.SELF_HARM,)
+    assert plain.risk.level is RiskLevel.NONE

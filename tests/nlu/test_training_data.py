@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from nlu.errors import TrainingDataError
+from nlu.export_rasa import nlu_yaml
 from nlu.training_data import load_training_data
 from nlu.types import Intent
 from tests.nlu.conftest import FIXTURE_DIR
@@ -25,7 +26,7 @@ def test_directory_merges_the_same_intent_across_files(fixture_data) -> None:
     counts = fixture_data.counts()
 
     assert counts[Intent.GREET] == 10  # 8 in chat.yml + 2 in risk.yml
-    assert counts[Intent.SEXTORTION] == 7
+    assert counts[Intent.SEXTORTION] == 8
 
 
 def test_synonyms_regex_and_lookup_are_loaded_normalised(fixture_data) -> None:
@@ -89,6 +90,20 @@ def test_examples_line_numbers_point_into_the_file(fixture_data) -> None:
         (GOOD_HEAD + "- intent: greet\n  intent: thanks\n  examples: |\n    - hi\n", 4, "duplicate key"),
         (GOOD_HEAD + "- intent: nlu_fallback\n  examples: |\n    - hi\n", 3, "unknown intent `nlu_fallback`"),
         ('version: "3.1"\nstories: []\nnlu: []\n', 2, "unknown top-level key `stories`"),
+        (GOOD_HEAD + "- intent: greet\n  metadata: risky\n  examples: |\n    - hi\n", 4, "must be a mapping"),
+        (
+            GOOD_HEAD
+            + "- intent: parent_guidance\n  metadata:\n    risk: suicide\n  examples: |\n    - x y\n",
+            5,
+            "unknown risk `suicide`",
+        ),
+        (
+            GOOD_HEAD
+            + "- intent: parent_guidance\n  examples: |\n    - my son cuts\n"
+            + "- intent: parent_guidance\n  metadata:\n    risk: self_harm\n  examples: |\n    - My son cuts!\n",
+            10,
+            "listed with another risk at nlu.yml:5",
+        ),
     ],
 )
 def test_errors_name_file_line_and_problem(tmp_path: Path, body: str, line: int, message: str) -> None:
@@ -101,6 +116,53 @@ def test_errors_name_file_line_and_problem(tmp_path: Path, body: str, line: int,
     assert caught.value.line == line
     assert message in str(caught.value)
     assert str(caught.value).startswith(f"{path}:{line}: ")
+
+
+def test_metadata_gives_examples_a_risk_other_than_their_intent(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        GOOD_HEAD
+        + "- intent: parent_guidance\n  metadata:\n    risk: self_harm\n    source: helpline\n"
+        + "  examples: |\n    - my daughter left a goodbye note\n"
+        + "- intent: parent_guidance\n  examples: |\n    - how do parental controls work\n"
+        + "- intent: sextortion\n  examples: |\n    - he will post my photos\n"
+        + "- intent: greet\n  examples: |\n    - hi\n",
+    )
+
+    risks = {e.text: e.risk_label for e in load_training_data(path).examples}
+
+    assert risks == {
+        "my daughter left a goodbye note": "self_harm",  # intent parent_guidance, risk from metadata
+        "how do parental controls work": "none",
+        "he will post my photos": "sextortion",  # a risk intent is its own risk
+        "hi": "none",
+    }
+
+
+def test_risk_metadata_survives_the_rasa_export_and_counts_in_the_hash(tmp_path: Path) -> None:
+    plain = (
+        GOOD_HEAD
+        + "- intent: parent_guidance\n  examples: |\n    - my son cuts his arms\n    - screen time?\n"
+    )
+    tagged = write(
+        tmp_path,
+        plain.replace(
+            "  examples: |\n    - my son cuts his arms\n",
+            "  metadata:\n    risk: self_harm\n  examples: |\n    - my son cuts his arms\n- intent: parent_guidance\n"
+            "  examples: |\n",
+        ),
+        "tagged.yml",
+    )
+    data = load_training_data(tagged)
+    exported = write(tmp_path, nlu_yaml(data), "exported.yml")
+
+    again = load_training_data(exported)
+    assert [(e.text, e.risk_label) for e in again.examples] == [
+        ("my son cuts his arms", "self_harm"),
+        ("screen time?", "none"),
+    ]
+    assert again.data_hash() == data.data_hash()
+    assert data.data_hash() != load_training_data(write(tmp_path, plain, "plain.yml")).data_hash()
 
 
 def test_one_bad_file_fails_the_whole_directory(tmp_path: Path) -> None:
