@@ -146,6 +146,16 @@ def level(text: str) -> RiskLevel:
         ("اذا بتبلكيني بنشر صورك كلها", "sextortion"),
         ("بدو ٥٠ دينار او كل صحابك بيشوفوك", "sextortion"),
         ("got my nudes and says you have 12 hours", "sextortion"),
+        # Session 4: adults reporting what they found or were told (own sentences).
+        ("found razor marks on my son's thighs last night", "self_harm"),
+        ("there are cuts on her arms, my daughter wears long sleeves in july so we wont see", "self_harm"),
+        ("my boy barricaded himself in the bathroom with a pack of blades", "self_harm"),
+        ("شفت تشطيبات على زند ابني وما رضي يحكي", "self_harm"),
+        ("اختي الصغيرة صارت تجرح نفسها بالبراية", "self_harm"),
+        ("lqit 5tot 3la dra3 binti w hiya sakta", "self_harm"),
+        ("ebni sar yjra7 7alo b shafra", "self_harm"),
+        ("his stepdad sneaks into his room at night, the boy told the school nurse", "abuse_disclosure"),
+        ("a pupil came in with cigarette burns and told me her mother burned her", "abuse_disclosure"),
     ],
 )
 def test_oblique_disclosures_reach_their_signal(text: str, signal: str) -> None:
@@ -205,6 +215,13 @@ def test_oblique_disclosures_reach_their_signal(text: str, signal: str) -> None:
         "ولا مرة حدا طلب مني صور، بس بسأل عشان اعرف",
         "جرحت اصبعي بالمقص أثناء حصة الرسم",
         "my brother said he'll destroy me in fortnite later",
+        "found scratches on my son's hand from the new kitten",
+        "saw cuts on my daughter's knee after she fell at the park",
+        "ابني جرح ايده وهو يلعب كورة",
+        "لقيت جروح على ركبة بنتي من البسكليت",
+        "my kid locked himself in his room to finish the game",
+        "her grandma comes into her room at night to say goodnight",
+        "he has bruises from football and says his dad did the same drills as a kid",
     ],
 )
 def test_benign_look_alikes_stay_below_high(text: str) -> None:
