@@ -128,6 +128,9 @@ def main() -> None:
         "cv_macro_f1": model.metrics["cv_macro_f1"],
         "fallback_threshold": model.threshold,
         "signal_thresholds": {str(int(k)): round(v, 4) for k, v in model.signal_thresholds.items()},
+        "intent_signal_thresholds": {
+            str(int(k)): round(v, 4) for k, v in model.intent_signal_thresholds.items()
+        },
         "holdout": holdout,
         **json.loads(child.stdout),
     }

@@ -98,6 +98,9 @@ def _train(data_path: Path, model_path: Path, *, as_json: bool) -> int:
         "seconds": round(time.perf_counter() - started, 1),
         "threshold": model.threshold,
         "signal_thresholds": {str(int(k)): round(v, 4) for k, v in model.signal_thresholds.items()},
+        "intent_signal_thresholds": {
+            str(int(k)): round(v, 4) for k, v in model.intent_signal_thresholds.items()
+        },
         "cross_validation": {k: model.metrics[k] for k in ("cv_accuracy", "cv_macro_f1")},
         "holdout": holdout,
         "warnings": _coverage(data),
@@ -120,7 +123,8 @@ def _print_train(report: dict[str, Any]) -> None:
     )
     print(f"cross-validation (all data): macro-F1 {report['cross_validation']['cv_macro_f1']}")
     print(
-        f"fallback threshold {report['threshold']}; risk-intent thresholds by level {report['signal_thresholds']}"
+        f"fallback threshold {report['threshold']}; risk head bars by level {report['signal_thresholds']}; "
+        f"intent head bars {report['intent_signal_thresholds']}"
     )
     _print_table(holdout["per_label"])
     for warning in report["warnings"]:

@@ -4,10 +4,11 @@
 intents, then combine risk. Risk = lexicon signals ∪ model signal. The model's risk head (trained
 on each example's risk, not its intent: a parent reporting a goodbye note is `parent_guidance`
 with risk `self_harm`) adds the most likely signal of the highest level whose summed probability
-reaches the threshold learned for it (`NluModel.signal_thresholds`), unless the lexicon's `model_guards` say the message is
-hypothetical, homework, denied or an accident, or the message is unlike every risk example the
-model learned from (`nlu.familiarity`). The model may raise risk; it never removes a
-lexicon signal.
+reaches the threshold learned for it (`NluModel.signal_thresholds`), and the intent head adds its
+top risk intent when it is very sure (`intent_signal_thresholds`), unless the lexicon's
+`model_guards` say the message is hypothetical, homework, denied or an accident, or the message is
+unlike every risk example the model learned from (`nlu.familiarity`). The model may raise risk; it
+never removes a lexicon signal.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class NluEngine:
             intent = top
         else:  # like Rasa's FallbackClassifier: the fallback carries the threshold as confidence
             intent = IntentScore(Intent.NLU_FALLBACK.value, self.model.threshold)
-        sources = self.risk_sources(views, self.head_signals(risk_proba))
+        sources = self.risk_sources(views, self.head_signals(risk_proba) | self.model_signals(top))
         return ParseResult(
             text=text,
             intent=intent,
@@ -96,11 +97,11 @@ class NluEngine:
         return set()
 
     def model_signals(self, top: IntentScore | None) -> set[RiskSignal]:
-        """The signal of another backend's top intent when it is a risk intent confident enough."""
+        """The signal of a top intent (ours or Rasa's) when it is a risk intent that sure of itself."""
         signal = RISK_INTENTS.get(top.name) if top is not None else None
         if signal is None or top is None:
             return set()
-        needed = self.model.signal_thresholds[SIGNAL_LEVEL[signal]]
+        needed = self.model.intent_signal_thresholds[SIGNAL_LEVEL[signal]]
         return {signal} if top.confidence >= needed else set()
 
     def _nothing_to_read(self, views: TextViews) -> ParseResult:

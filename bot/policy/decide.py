@@ -37,6 +37,7 @@ from bot.policy.names import (
     HOPELESSNESS_CHECK,
     HUMAN,
     MEDIA_REFUSED,
+    MIN_OUT_OF_SCOPE,
     MIN_RISK_LEANING,
     MIN_TOPIC_CONFIDENCE,
     NAVIGATION,
@@ -299,6 +300,10 @@ def _by_intent(read: Read, situation: Situation, base: Decision) -> Decision:
         return _say(base, GREET)
     if intent is Intent.DISTRESS and cues.sounds_hopeless(read.text):
         return _concern(read, situation, base)
+    if intent is Intent.OUT_OF_SCOPE and _unsure(read):
+        topics = [name for name, _ in read.ranking if name in TOPICS][:CLARIFY_TOPICS]
+        if _likely_topics(read) and len(topics) == CLARIFY_TOPICS:  # one is likely, the next may be less
+            return replace(base, replies=(Reply(parts=(Say(CLARIFY),), topics=tuple(topics)),))
     if intent in ANSWERED:
         return _say(base, f"utter_{intent.value}")
     if intent is Intent.SELF_HARM and not situation.notes.get(NOTE_HOPELESSNESS_ASKED):
@@ -317,11 +322,17 @@ def _leaning_to_risk(read: Read) -> Intent | None:
     return Intent(name) if name in RISK_LEANING and confidence >= MIN_RISK_LEANING else None
 
 
+def _unsure(read: Read) -> bool:
+    return bool(read.ranking) and read.ranking[0][1] < MIN_OUT_OF_SCOPE
+
+
+def _likely_topics(read: Read) -> list[str]:
+    return [name for name, confidence in read.ranking if name in TOPICS and confidence >= MIN_TOPIC_CONFIDENCE]
+
+
 def _clarify(read: Read, base: Decision) -> Decision:
     """Low confidence: the two likeliest topics and a person — or, with no likely topic, ask again."""
-    likely = [
-        name for name, confidence in read.ranking if name in TOPICS and confidence >= MIN_TOPIC_CONFIDENCE
-    ]
+    likely = _likely_topics(read)
     if len(likely) < CLARIFY_TOPICS:
         return _say(base, FALLBACK)
     topics = tuple(likely[:CLARIFY_TOPICS])

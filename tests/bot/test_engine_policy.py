@@ -152,6 +152,36 @@ def test_low_confidence_without_likely_topics_asks_again() -> None:
     assert decide(turn, in_bot()).reply_names == ["utter_fallback"]
 
 
+@pytest.mark.parametrize(
+    ("ranking", "replies", "topics"),
+    [
+        # Unsure it is off-topic, a topic close behind: ask which, never refuse.
+        (
+            (("out_of_scope", 0.48), ("cyberbullying", 0.11), ("goodbye", 0.06), ("scam", 0.04)),
+            ["utter_clarify"],
+            ("cyberbullying", "scam"),
+        ),
+        # Sure it is off-topic: say what Sanad is for.
+        ((("out_of_scope", 0.85), ("cyberbullying", 0.08), ("scam", 0.03)), ["utter_out_of_scope"], ()),
+        # Unsure, but nothing of ours is likely: the off-topic answer stands.
+        (
+            (("out_of_scope", 0.5), ("greet", 0.3), ("scam", 0.02), ("thanks", 0.01)),
+            ["utter_out_of_scope"],
+            (),
+        ),
+    ],
+)
+def test_an_unsure_off_topic_guess_asks_which_topic(
+    ranking: tuple[tuple[str, float], ...], replies: list[str], topics: tuple[str, ...]
+) -> None:
+    turn = parsed("out_of_scope", confidence=ranking[0][1], ranking=ranking)
+
+    decision = decide(turn, in_bot(first_contact=False))
+
+    assert decision.reply_names == replies
+    assert decision.replies[0].topics == topics
+
+
 @pytest.mark.parametrize("text", ["مساعدة", "help", "Help!", "مساعده"])
 def test_the_safe_word_reaches_a_person(text: str) -> None:
     decision = decide(parsed("nlu_fallback", text=text), in_bot())
@@ -165,7 +195,8 @@ def test_while_waiting_the_bot_checks_in_once_then_stays_quiet() -> None:
 
     first = decide(parsed("distress", text="خايفة كتير"), waiting)
     second = decide(
-        parsed("out_of_scope"), Situation(state=ConversationState.WAITING, notes=first.notes, waiting_since="t1")
+        parsed("out_of_scope"),
+        Situation(state=ConversationState.WAITING, notes=first.notes, waiting_since="t1"),
     )
 
     assert first.reply_names == ["utter_waiting_still"]
@@ -190,7 +221,9 @@ def test_while_waiting_a_question_gets_its_answer_and_the_child_stays_queued(tur
 
 
 def test_while_waiting_an_unsure_guess_is_not_answered_as_a_topic() -> None:
-    waiting = Situation(state=ConversationState.WAITING, notes={"still_waiting_for": "t1"}, waiting_since="t1")
+    waiting = Situation(
+        state=ConversationState.WAITING, notes={"still_waiting_for": "t1"}, waiting_since="t1"
+    )
 
     assert decide(parsed("nlu_fallback", text="امم"), waiting).replies == ()
 

@@ -55,6 +55,7 @@ def test_train_prints_held_out_metrics_and_saves_the_model(
     assert 0.0 <= report["holdout"]["macro_f1"] <= 1.0
     assert set(report["holdout"]["per_label"]["greet"]) == {"precision", "recall", "f1", "support"}
     assert "distress: 0 examples (recommended ≥ 40)" in report["warnings"]
+    assert set(report["signal_thresholds"]) == set(report["intent_signal_thresholds"]) == {"1", "2", "3"}
 
 
 def test_train_prints_a_readable_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,6 +20,9 @@ NEVER = {level: 1.01 for level in EAGER}
 
 
 def engine_with(engine: NluEngine, **changes: object) -> NluEngine:
+    """The engine with other thresholds; `signal_thresholds` set alone sets both heads' bars."""
+    if "signal_thresholds" in changes:
+        changes.setdefault("intent_signal_thresholds", changes["signal_thresholds"])
     return NluEngine(dataclasses.replace(engine.model, **changes))
 
 
@@ -171,3 +174,13 @@ def test_an_adults_report_raises_the_risk_its_examples_carry(tmp_path: Path) -> 
     assert tagged.intent.name == plain.intent.name == "parent_guidance"  # SPEC §2: an adult writing
     assert tagged.risk.signals == (RiskSignal.SELF_HARM,)
     assert plain.risk.level is RiskLevel.NONE
+
+
+def test_either_head_may_add_the_signal_alone(fixture_engine: NluEngine) -> None:
+    intent_only = engine_with(fixture_engine, signal_thresholds=NEVER, intent_signal_thresholds=EAGER)
+    risk_only = engine_with(fixture_engine, signal_thresholds=EAGER, intent_signal_thresholds=NEVER)
+    neither = engine_with(fixture_engine, signal_thresholds=NEVER)
+
+    assert intent_only.parse("zorblax zorblax").risk.signals == (RiskSignal.SEXTORTION,)
+    assert risk_only.parse("zorblax zorblax").risk.signals == (RiskSignal.SEXTORTION,)
+    assert neither.parse("zorblax zorblax").risk.level is RiskLevel.NONE
