@@ -10,9 +10,10 @@ and `state` changes; it closes with 4404 when the viewer loses access. The brows
 `{"type": "text", "client_id": uuid, "text"}` (only the counselor holding the chat may) →
 `{"type": "ack", "client_id", "seq"}` after the message is stored; and `{"type": "typing",
 "active": bool}`. Anything else gets `{"type": "error", "code": "invalid_frame"}` and the socket
-stays open. Both sockets authenticate by the session cookie and refuse foreign Origins; the chat
-socket checks the session again before storing each counselor message and closes with 4401 once
-it has ended (a logout anywhere ends it: console/auth.py).
+stays open. Both sockets authenticate by the session cookie and refuse foreign Origins, and check
+the session again before every push (a queue render, a message, a state change) and before storing
+each counselor message: once it has ended (a logout anywhere ends it: console/auth.py) the socket
+closes with 4401 and shows nothing more.
 """
 
 from __future__ import annotations
@@ -112,11 +113,29 @@ async def _until_disconnect(websocket: WebSocket) -> None:
         pass
 
 
+class SessionEnded(Exception):
+    """The staff member logged out (anywhere), changed password or was disabled since connecting."""
+
+
+async def _still_signed_in(session: Any, websocket: WebSocket) -> bool:
+    return await load_staff(session, console_session(websocket), websocket.app.state.secret) is not None
+
+
+async def _signed_in(websocket: WebSocket) -> bool:
+    async with websocket.app.state.sessions() as session:
+        return await _still_signed_in(session, websocket)
+
+
 async def _run_pusher(name: str, websocket: WebSocket, body: Callable[[], Any]) -> None:
-    """Atop a connection's background loop: a closed socket ends it quietly, anything else is logged."""
+    """Atop a connection's background loop: a closed socket ends it quietly, an ended session
+    closes it with 4401 before anything more is pushed, anything else is logged."""
     try:
         await body()
     except (WebSocketDisconnect, RuntimeError, ConnectionError):
+        return
+    except SessionEnded:
+        with contextlib.suppress(Exception):
+            await websocket.close(code=CLOSE_UNAUTHORISED)
         return
     except Exception:
         log.exception("console %s socket pusher failed", name)
@@ -181,6 +200,8 @@ def _touches_queue(event: ConversationChanged, shown: set[int], staff: Staff) ->
 async def _send_queue(sender: Sender, staff: Staff, alerted: list[int]) -> set[int]:
     websocket = sender.websocket
     async with websocket.app.state.sessions() as session:
+        if not await _still_signed_in(session, websocket):
+            raise SessionEnded
         view = await load_queue(session, staff, utc_now())
     context = {**base_context(websocket), **view.context()}
     await sender.send(
@@ -248,6 +269,8 @@ async def _push_chat(
         await sender.send(_message_frame(websocket, message))
         sent.add(message.seq)
     async for event in sub:
+        if isinstance(event, MessagePosted | ConversationChanged) and not await _signed_in(websocket):
+            raise SessionEnded
         if isinstance(event, MessagePosted) and event.seq not in sent:
             await sender.send(_message_frame(websocket, MessageView.of(event)))
             sent.add(event.seq)
@@ -334,8 +357,7 @@ class _ChatInbound:
         stored and the socket closes with 4401."""
         client_id = f"staff:{self.staff.id}:{frame.client_id}"  # never collides with a child's id
         async with self.app.state.sessions() as session:
-            websocket = self.sender.websocket
-            if await load_staff(session, console_session(websocket), self.app.state.secret) is None:
+            if not await _still_signed_in(session, self.sender.websocket):
                 return False
             try:
                 conversation = await repository.get_conversation(session, self.conversation_id)

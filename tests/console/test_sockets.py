@@ -351,3 +351,41 @@ async def test_after_logging_out_an_open_chat_socket_can_no_longer_write_as_the_
     async with cast.sessions() as session:
         texts = [m.text for m in await repository.list_messages(session, chat.id)]
     assert "قبل الخروج" in texts and "بعد الخروج" not in texts
+
+
+async def test_after_logging_out_the_queue_socket_shows_nothing_more(
+    live_server: LiveServer, client: httpx.AsyncClient, cast: Cast
+) -> None:
+    await cast.log_in(client, "sami")
+    async with connect(
+        f"{live_server.ws_url}/console/queue/socket", additional_headers=cookie_header(client)
+    ) as ws:
+        await next_frame(ws, "queue")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', (await client.get("/console/queue")).text)
+        assert token is not None
+        await client.post("/console/logout", data={"csrf_token": token.group(1)})  # e.g. from another tab
+
+        await cast.waiting_chat(child="lina", first_message="بدي احكي مع حدا")
+        with pytest.raises(ConnectionClosed) as closed:
+            await next_frame(ws, "queue")
+
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+async def test_after_logging_out_an_open_chat_socket_receives_no_more_messages(
+    live_server: LiveServer, client: httpx.AsyncClient, cast: Cast
+) -> None:
+    chat = await cast.live_chat(child="lina", counselor="sami", first_message="مرحبا")
+    await cast.log_in(client, "sami")
+    async with connect(chat_url(live_server, chat.id), additional_headers=cookie_header(client)) as ws:
+        await next_frame(ws, "message")  # the backlog: «مرحبا»
+        token = re.search(r'name="csrf_token" value="([^"]+)"', (await client.get("/console/queue")).text)
+        assert token is not None
+        await client.post("/console/logout", data={"csrf_token": token.group(1)})
+
+        await cast.child_says("lina", "رسالة بعد الخروج")
+        with pytest.raises(ConnectionClosed) as closed:
+            while (await next_frame(ws, "message"))["text"] != "رسالة بعد الخروج":
+                pass
+
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
