@@ -1,7 +1,8 @@
 """NluBackend implementations: the embedded engine, and a Rasa server over HTTP with fallback.
 
-Whatever answers the intent, our risk detection runs on top: with Rasa, risk = our lexicon ∪ the
-signal of Rasa's top intent when it is a risk intent confident enough for its level. If Rasa is
+Whatever answers the intent, our risk detection runs on top: with Rasa, risk = our lexicon ∪ our
+risk head ∪ the signal of Rasa's top intent when it is a risk intent confident enough for its level
+(the bars our intent head learned). If Rasa is
 down, slow or answers nonsense, the embedded engine answers instead and one warning is logged for
 the outage (never the child's text); an info line notes when Rasa answers again.
 """
