@@ -11,9 +11,9 @@ and `state` changes; it closes with 4404 when the viewer loses access. The brows
 `{"type": "ack", "client_id", "seq"}` after the message is stored; and `{"type": "typing",
 "active": bool}`. Anything else gets `{"type": "error", "code": "invalid_frame"}` and the socket
 stays open. Both sockets authenticate by the session cookie and refuse foreign Origins, and check
-the session again before every push (a queue render, a message, a state change) and before storing
-each counselor message: once it has ended (a logout anywhere ends it: console/auth.py) the socket
-closes with 4401 and shows nothing more.
+the session again before every later push (a queue render, a live message, a state change; not a
+typing dot) and before storing each counselor message: once it has ended (a logout anywhere ends
+it: console/auth.py) the socket closes with 4401 and shows nothing more.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from console.access import access_conversation, holds
 from console.deps import console_session, load_staff
@@ -113,11 +114,11 @@ async def _until_disconnect(websocket: WebSocket) -> None:
         pass
 
 
-class SessionEnded(Exception):
+class SessionEndedError(Exception):
     """The staff member logged out (anywhere), changed password or was disabled since connecting."""
 
 
-async def _still_signed_in(session: Any, websocket: WebSocket) -> bool:
+async def _still_signed_in(session: AsyncSession, websocket: WebSocket) -> bool:
     return await load_staff(session, console_session(websocket), websocket.app.state.secret) is not None
 
 
@@ -133,7 +134,7 @@ async def _run_pusher(name: str, websocket: WebSocket, body: Callable[[], Any]) 
         await body()
     except (WebSocketDisconnect, RuntimeError, ConnectionError):
         return
-    except SessionEnded:
+    except SessionEndedError:
         with contextlib.suppress(Exception):
             await websocket.close(code=CLOSE_UNAUTHORISED)
         return
@@ -201,7 +202,7 @@ async def _send_queue(sender: Sender, staff: Staff, alerted: list[int]) -> set[i
     websocket = sender.websocket
     async with websocket.app.state.sessions() as session:
         if not await _still_signed_in(session, websocket):
-            raise SessionEnded
+            raise SessionEndedError
         view = await load_queue(session, staff, utc_now())
     context = {**base_context(websocket), **view.context()}
     await sender.send(
@@ -270,7 +271,7 @@ async def _push_chat(
         sent.add(message.seq)
     async for event in sub:
         if isinstance(event, MessagePosted | ConversationChanged) and not await _signed_in(websocket):
-            raise SessionEnded
+            raise SessionEndedError
         if isinstance(event, MessagePosted) and event.seq not in sent:
             await sender.send(_message_frame(websocket, MessageView.of(event)))
             sent.add(event.seq)

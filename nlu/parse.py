@@ -5,7 +5,8 @@ intents, then combine risk. Risk = lexicon signals ∪ model signal. The model's
 on each example's risk, not its intent: a parent reporting a goodbye note is `parent_guidance`
 with risk `self_harm`) adds the most likely signal of the highest level whose summed probability
 reaches the threshold learned for it (`NluModel.signal_thresholds`), and the intent head adds its
-top risk intent when it is very sure (`intent_signal_thresholds`), unless the lexicon's
+top risk intent above the bar at which it was right 97% of the time out of fold
+(`intent_signal_thresholds`), unless the lexicon's
 `model_guards` say the message is hypothetical, homework, denied or an accident, or the message is
 unlike every risk example the model learned from (`nlu.familiarity`). The model may raise risk; it
 never removes a lexicon signal.
@@ -97,7 +98,7 @@ class NluEngine:
         return set()
 
     def model_signals(self, top: IntentScore | None) -> set[RiskSignal]:
-        """The signal of a top intent (ours or Rasa's) when it is a risk intent that sure of itself."""
+        """The signal of a top intent (ours or Rasa's) when it is a risk intent above its level's bar."""
         signal = RISK_INTENTS.get(top.name) if top is not None else None
         if signal is None or top is None:
             return set()

@@ -261,6 +261,8 @@ def _add_intent(
             _line(name_node),
             f"unknown intent `{name_node.value}` (SPEC §2 names only; nlu_fallback is not trained)",
         )
+    if risk is not None and risk.value == intent.value:
+        risk = None  # `risk: self_harm` on a self_harm example says what its intent already says
     for line, raw in lines:
         text = _ENTITY.sub(r"\1", raw)
         key = normalize(text)

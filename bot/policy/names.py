@@ -107,8 +107,9 @@ MIN_RISK_LEANING = 0.25  # an unsure top guess this likely to be level ≥ 2 get
 # Level-2/3 risk intents (they share their signals' names).
 RISK_LEANING = frozenset(s.value for s in RiskSignal if SIGNAL_LEVEL[s] >= RiskLevel.HIGH)
 MIN_TOPIC_CONFIDENCE = 0.05  # below this a ranked topic is noise: ask in other words instead
-# "Not our topic" said less surely than this, with topics ranked behind it, is asked about instead:
-# «عندي مشكلة بالانستا» is vague, not off-topic, and a wrong refusal can lose a child.
+# "Not our topic" said less surely than this, with one of our topics likely behind it, is asked about
+# instead (that topic and the next ranked one, however unlikely): «عندي مشكلة بالانستا» is vague,
+# not off-topic, and a wrong refusal can lose a child.
 MIN_OUT_OF_SCOPE = 0.6
 
 # Notes kept in Conversation.dialogue_state.

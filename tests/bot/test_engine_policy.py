@@ -169,6 +169,14 @@ def test_low_confidence_without_likely_topics_asks_again() -> None:
             ["utter_out_of_scope"],
             (),
         ),
+        # Two of our topics ranked, neither likely: still off-topic.
+        (
+            (("out_of_scope", 0.55), ("scam", 0.04), ("block_report", 0.03), ("greet", 0.02)),
+            ["utter_out_of_scope"],
+            (),
+        ),
+        # At the bar it counts as sure.
+        ((("out_of_scope", 0.6), ("cyberbullying", 0.2), ("scam", 0.1)), ["utter_out_of_scope"], ()),
     ],
 )
 def test_an_unsure_off_topic_guess_asks_which_topic(

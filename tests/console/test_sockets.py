@@ -31,6 +31,13 @@ async def send(ws: ClientConnection, frame: Mapping[str, object]) -> None:
     await ws.send(json.dumps(frame))
 
 
+async def log_out(client: httpx.AsyncClient) -> None:
+    """Log out through the console's form, as another tab of the same person would."""
+    token = re.search(r'name="csrf_token" value="([^"]+)"', (await client.get("/console/queue")).text)
+    assert token is not None
+    await client.post("/console/logout", data={"csrf_token": token.group(1)})
+
+
 # ---- queue socket ----
 
 
@@ -340,9 +347,7 @@ async def test_after_logging_out_an_open_chat_socket_can_no_longer_write_as_the_
     async with connect(chat_url(live_server, chat.id), additional_headers=headers) as ws:
         await send(ws, {"type": "text", "client_id": str(uuid.uuid4()), "text": "قبل الخروج"})
         await next_frame(ws, "ack")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', (await client.get("/console/queue")).text)
-        assert token is not None
-        await client.post("/console/logout", data={"csrf_token": token.group(1)})  # e.g. from another tab
+        await log_out(client)  # e.g. from another tab
         await send(ws, {"type": "text", "client_id": str(uuid.uuid4()), "text": "بعد الخروج"})
         with pytest.raises(ConnectionClosed) as closed:
             await next_frame(ws, "ack")
@@ -361,9 +366,7 @@ async def test_after_logging_out_the_queue_socket_shows_nothing_more(
         f"{live_server.ws_url}/console/queue/socket", additional_headers=cookie_header(client)
     ) as ws:
         await next_frame(ws, "queue")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', (await client.get("/console/queue")).text)
-        assert token is not None
-        await client.post("/console/logout", data={"csrf_token": token.group(1)})  # e.g. from another tab
+        await log_out(client)  # e.g. from another tab
 
         await cast.waiting_chat(child="lina", first_message="بدي احكي مع حدا")
         with pytest.raises(ConnectionClosed) as closed:
@@ -379,9 +382,7 @@ async def test_after_logging_out_an_open_chat_socket_receives_no_more_messages(
     await cast.log_in(client, "sami")
     async with connect(chat_url(live_server, chat.id), additional_headers=cookie_header(client)) as ws:
         await next_frame(ws, "message")  # the backlog: «مرحبا»
-        token = re.search(r'name="csrf_token" value="([^"]+)"', (await client.get("/console/queue")).text)
-        assert token is not None
-        await client.post("/console/logout", data={"csrf_token": token.group(1)})
+        await log_out(client)
 
         await cast.child_says("lina", "رسالة بعد الخروج")
         with pytest.raises(ConnectionClosed) as closed:

@@ -30,12 +30,16 @@ def test_two_trainings_give_identical_probabilities(fixture_data: TrainingData, 
     assert np.array_equal(probabilities(again), probabilities(fixture_model))
     assert again.threshold == fixture_model.threshold
     assert again.signal_thresholds == fixture_model.signal_thresholds
+    assert again.intent_signal_thresholds == fixture_model.intent_signal_thresholds
+    views = [text_views(t) for t in PROBES]
+    assert np.array_equal(again.classifier.margins(views)[1], fixture_model.classifier.margins(views)[1])
 
 
 def test_thresholds_are_probabilities_and_risk_ones_never_below_fallback(fixture_model) -> None:
     assert 0.0 <= fixture_model.threshold < 1.0
     assert set(fixture_model.signal_thresholds) == {RiskLevel.CONCERN, RiskLevel.HIGH, RiskLevel.IMMINENT}
-    assert all(fixture_model.threshold <= t <= 1.0 for t in fixture_model.signal_thresholds.values())
+    bars = [*fixture_model.signal_thresholds.values(), *fixture_model.intent_signal_thresholds.values()]
+    assert all(fixture_model.threshold <= t <= 1.0 or t == classifier.NEVER for t in bars)
 
 
 def test_fallback_threshold_keeps_97_percent_of_correct_predictions() -> None:
@@ -161,6 +165,12 @@ def test_single_message_fast_path_matches_the_batch_scores(fixture_data: Trainin
         batch = fixture_model.classifier.predict_proba([views])[0]
 
         assert np.allclose([ranked[c] for c in fixture_model.classifier.classes], batch, atol=1e-9), text
+        _, risk = fixture_model.classifier.read(views)
+        _, risk_margins = fixture_model.classifier.margins([views])
+        risk_batch = classifier.probabilities(risk_margins, fixture_model.classifier.risk_temperature)[0]
+        assert np.allclose([risk[c] for c in fixture_model.classifier.risk_classes], risk_batch, atol=1e-9), (
+            text
+        )
 
 
 def test_two_intent_data_trains_and_ranks_both(fixture_data: TrainingData) -> None:

@@ -139,6 +139,17 @@ def test_metadata_gives_examples_a_risk_other_than_their_intent(tmp_path: Path) 
     }
 
 
+def test_metadata_repeating_the_intent_changes_nothing(tmp_path: Path) -> None:
+    plain = GOOD_HEAD + "- intent: self_harm\n  examples: |\n    - I want to disappear forever\n"
+    tagged = plain.replace("  examples:", "  metadata:\n    risk: self_harm\n  examples:")
+
+    one = load_training_data(write(tmp_path, plain, "a.yml"))
+    other = load_training_data(write(tmp_path, tagged, "b.yml"))
+
+    assert one.data_hash() == other.data_hash()
+    assert other.examples[0].risk is None and other.examples[0].risk_label == "self_harm"
+
+
 def test_risk_metadata_survives_the_rasa_export_and_counts_in_the_hash(tmp_path: Path) -> None:
     plain = (
         GOOD_HEAD
